@@ -1,0 +1,12 @@
+/// The durable queue's settings (`queue:`).
+public struct QueueConfig: Sendable, Hashable {
+    /// The SQLite file.
+    public var path: String = "/var/lib/outcomed/outcomed.sqlite"
+    /// Retry policy.
+    public var retry = RetryConfig()
+    /// How long done jobs and stored events are kept.
+    public var retention: Duration = .seconds(7 * 86400)
+
+    /// The defaults.
+    public init() {}
+}

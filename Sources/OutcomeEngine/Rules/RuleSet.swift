@@ -1,0 +1,58 @@
+/// The operator's rules, compiled: outcomes, rules in file order, the default, and one phrase
+/// index shared by every transcript condition.
+public struct RuleSet: Sendable {
+    /// The outcomes rules may set.
+    public let outcomes: [String]
+    /// The outcome when no rule matches; nil leaves the call alone.
+    public let defaultOutcome: String?
+    /// The rules, tried in order.
+    public let rules: [Rule]
+    /// Every phrase of every rule.
+    public let phrases: PhraseIndex
+
+    /// Compiles rules; phrases are registered in the shared index.
+    public init(outcomes: [String], defaultOutcome: String? = nil, rules: [Rule]) {
+        var index = PhraseIndex()
+        self.rules = rules.map { rule in
+            var rule = rule
+            rule.when = rule.when.registeringPhrases(in: &index)
+            return rule
+        }
+        self.outcomes = outcomes
+        self.defaultOutcome = defaultOutcome
+        self.phrases = index
+    }
+
+    /// Decides `event`: the first matching rule wins, else the default.
+    public func decide(_ event: CallEvent) -> Decision {
+        let context = EvaluationContext(event: event, phrases: phrases)
+        for rule in rules where rule.when.evaluate(in: context, explain: false).matched {
+            return decision(outcome: rule.outcome, rule: rule.name, event: event)
+        }
+        return defaultDecision(event)
+    }
+
+    /// Decides `event` and says, for every rule, whether it matched and why.
+    public func explain(_ event: CallEvent) -> Explanation {
+        let context = EvaluationContext(event: event, phrases: phrases)
+        var verdicts: [RuleVerdict] = []
+        var chosen: Decision?
+        for rule in rules {
+            let verdict = rule.when.evaluate(in: context, explain: true)
+            verdicts.append(RuleVerdict(name: rule.name, outcome: rule.outcome, matched: verdict.matched, reason: verdict.reason))
+            if verdict.matched, chosen == nil {
+                chosen = decision(outcome: rule.outcome, rule: rule.name, event: event)
+            }
+        }
+        return Explanation(event: event, decision: chosen ?? defaultDecision(event), rules: verdicts)
+    }
+
+    private func decision(outcome: String, rule: String?, event: CallEvent) -> Decision {
+        Decision(action: outcome == event.currentOutcome ? .unchanged : .queued, outcome: outcome, rule: rule)
+    }
+
+    private func defaultDecision(_ event: CallEvent) -> Decision {
+        guard let defaultOutcome else { return Decision(action: .noMatch, outcome: nil, rule: nil) }
+        return decision(outcome: defaultOutcome, rule: nil, event: event)
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Prints the version.")
+
+    func run() {
+        print("outcomed \(Outcomed.version)")
+    }
+}

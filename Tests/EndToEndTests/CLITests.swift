@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+struct CLITests {
+    static let config = Command.root + "/config/outcomed.yaml"
+
+    @Test func checkPrintsAOneLineSummaryAndExitsZero() throws {
+        let result = try Command.run("outcomed", ["check", "--config", Self.config])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("ok: 6 rules, 6 outcomes") == true)
+        #expect(result.stderr.contains("warning: api.token_file: not checked: CREDENTIALS_DIRECTORY is unset"))
+    }
+
+    @Test func checkReadsTheConfigFromTheEnvironment() throws {
+        let result = try Command.run("outcomed", ["check"], environment: ["OUTCOMED_CONFIG": Self.config])
+        #expect(result.status == 0)
+    }
+
+    @Test func aTypoInAKeyExitsOneWithThePositionAndASuggestion() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outcomed-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let text = try String(contentsOfFile: Self.config, encoding: .utf8).replacingOccurrences(of: "  max_attempts: 12", with: "  max_atempts: 12")
+        let file = directory + "/typo.yaml"
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let line = text.components(separatedBy: "\n").firstIndex { $0.contains("max_atempts") }.map { $0 + 1 } ?? 0
+        let result = try Command.run("outcomed", ["check", "--config", file])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(file):\(line):5: unknown key \"max_atempts\" in queue.retry; did you mean \"max_attempts\"?"))
+    }
+
+    @Test func aMissingConfigIsAFailedCheck() throws {
+        let result = try Command.run("outcomed", ["check", "--config", "/nonexistent/outcomed.yaml"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("/nonexistent/outcomed.yaml: cannot read the config file"))
+    }
+
+    @Test func theExampleRuleTestsPass() throws {
+        let result = try Command.run("outcomed", ["test", "config/rules-test.yaml"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("PASS commvoice bare, lead flag"))
+        #expect(result.stdout.split(separator: "\n").last?.hasSuffix(" passed, 0 failed") == true)
+    }
+
+    @Test(arguments: [
+        ("commvoice-envelope-not-interested.json", "not-interested", "queued not_interested"),
+        ("commvoice-bare-lead.json", "lead", "queued interested"),
+        ("commvoice-envelope-voicemail-numeric-id.json", "voicemail", "queued voicemail"),
+        ("commvoice-envelope-dnc-with-logs.json", "do-not-call", "queued do_not_call"),
+        ("vapi-end-of-call-report-callback.json", "callback", "queued callback"),
+        ("retell-call-analyzed-wrong-number.json", "wrong-number", "queued wrong_number"),
+    ])
+    func explainSaysWhyForEachFixture(file: String, rule: String, decision: String) throws {
+        let result = try Command.run("outcomed", ["explain", "config/examples/events/\(file)", "--config", Self.config])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 8)
+        #expect(lines.contains { $0.contains(" \(rule) ") && $0.contains("MATCH") })
+        #expect(lines.filter { $0.contains("no match") }.count == 5)
+        #expect(lines.last == "decision: \(decision) (rule \(rule))")
+    }
+
+    @Test func explainJSONReadsStandardInput() throws {
+        let event = try Data(contentsOf: URL(fileURLWithPath: Command.root + "/config/examples/events/commvoice-bare-lead.json"))
+        let result = try Command.run("outcomed", ["explain", "-", "--json", "--config", Self.config], stdin: event)
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["action"] as? String == "queued")
+        #expect(object?["outcome"] as? String == "interested")
+        #expect(object?["rule"] as? String == "lead")
+        #expect((object?["rules"] as? [[String: Any]])?.count == 6)
+    }
+
+    @Test func explainOfInvalidJSONSaysWhere() throws {
+        let result = try Command.run("outcomed", ["explain", "-", "--config", Self.config], stdin: Data(#"{"id": "x",}"#.utf8))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("stdin: invalid JSON at byte 11: expected a member name"))
+    }
+
+    @Test(arguments: [
+        (["check", "--bogus"], Int32(2)),
+        (["frobnicate"], 2),
+        (["test"], 2),
+        (["explain", "/nonexistent.json", "--config", "config/outcomed.yaml"], 3),
+        (["version"], 0),
+        (["--help"], 0),
+    ] as [([String], Int32)])
+    func exitCodes(arguments: [String], status: Int32) throws {
+        #expect(try Command.run("outcomed", arguments).status == status)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import OutcomeDaemon
+
+struct RuleTestSuiteTests {
+    @Test func theExampleRuleTestsPass() throws {
+        let suite = try RuleTestSuite.load(path: Paths.config("rules-test.yaml"))
+        let config = try Config.load(path: try #require(suite.configPath), mode: .rules)
+        let results = suite.run(config.rules)
+        #expect(results.count >= 7)
+        let failures = results.filter { !$0.passed }.map(\.line)
+        #expect(failures.isEmpty)
+    }
+
+    @Test func aFailingTestSaysWhatWasExpectedAndWhatCameOut() throws {
+        let directory = try TemporaryDirectory()
+        try """
+            outcomes: [interested, callback]
+            rules:
+              - {name: lead, outcome: interested, when: {is_lead: true}}
+            """.write(toFile: directory.path + "/rules.yaml", atomically: true, encoding: .utf8)
+        try """
+            config: rules.yaml
+            tests:
+              - name: wrong outcome
+                event: {data: {id: c1, is_lead: true}}
+                expect: callback
+                expect_rule: cb
+              - name: expected nothing
+                event: {data: {id: c2, is_lead: true}}
+                expect: null
+              - name: expected something
+                event: {id: c3}
+                expect: interested
+              - name: right
+                event: {id: c4, is_lead: true}
+                expect: interested
+            """.write(toFile: directory.path + "/tests.yaml", atomically: true, encoding: .utf8)
+        let suite = try RuleTestSuite.load(path: directory.path + "/tests.yaml")
+        let config = try Config.load(path: try #require(suite.configPath), mode: .rules)
+        #expect(suite.run(config.rules).map(\.line) == [
+            "FAIL wrong outcome: expected callback (rule cb), got interested (rule lead)",
+            "FAIL expected nothing: expected null, got interested (rule lead)",
+            "FAIL expected something: expected interested, got null (rule none)",
+            "PASS right",
+        ])
+    }
+
+    @Test func aMissingEventFileIsReportedAtItsLine() throws {
+        let directory = try TemporaryDirectory()
+        try "tests:\n  - name: t\n    event_file: nope.json\n    expect: null\n".write(toFile: directory.path + "/t.yaml", atomically: true, encoding: .utf8)
+        #expect {
+            try RuleTestSuite.load(path: directory.path + "/t.yaml")
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.location.line == 3 && error.message.contains("nope.json")
+        }
+    }
+}
