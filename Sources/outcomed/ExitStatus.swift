@@ -18,6 +18,9 @@ enum ExitStatus {
             printError(error.description)
             if case .unreadable = error { return runtime }
             return failed
+        case let error as StoreError:
+            printError(error.description)
+            return runtime
         case let error as ExitCode:
             return error.rawValue
         default:

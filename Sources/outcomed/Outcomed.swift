@@ -5,15 +5,16 @@ import OutcomeDaemon
 /// The `outcomed` command line: argument parsing only; the work happens in OutcomeDaemon.
 @main
 struct Outcomed: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = OutcomedVersion.current
 
     static let configuration = CommandConfiguration(
         commandName: "outcomed",
         abstract: "Sets call outcomes on CommVoice from operator-written rules.",
-        subcommands: [CheckCommand.self, TestCommand.self, ExplainCommand.self, VersionCommand.self]
+        subcommands: [CheckCommand.self, TestCommand.self, ExplainCommand.self, QueueCommand.self, VersionCommand.self]
     )
 
     static func main() async {
+        _ = CurlClient.globalInit
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

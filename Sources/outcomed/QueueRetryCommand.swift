@@ -1,0 +1,23 @@
+import ArgumentParser
+import OutcomeDaemon
+
+struct QueueRetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "retry", abstract: "Puts dead jobs back to pending, attempts reset.")
+
+    @OptionGroup var store: StoreOption
+
+    @Argument(help: "Job ids.")
+    var jobIDs: [Int64] = []
+
+    @Flag(help: "Every dead job.")
+    var dead = false
+
+    func validate() throws {
+        if dead == !jobIDs.isEmpty { throw ValidationError("give job ids or --dead") }
+    }
+
+    func run() throws {
+        let change = try store.open().retry(ids: dead ? nil : jobIDs, now: QueueStore.milliseconds())
+        try OperatorOutput.report(change, verb: "retried")
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import OutcomeDaemon
+
+struct QueueStatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts jobs by state.")
+
+    @OptionGroup var store: StoreOption
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let stats = try store.open().stats(now: QueueStore.milliseconds())
+        if json {
+            print(stats.json)
+        } else {
+            print("pending \(stats.pending), in_flight \(stats.inFlight), done \(stats.done), dead \(stats.dead), oldest pending \(Int(stats.oldestPendingAgeSeconds))s")
+        }
+    }
+}
