@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 CONFIG ?= config/outcomed.yaml
 DEBUG_BIN = .build/debug
 
-.PHONY: setup build release test run clean
+.PHONY: setup build release test run examples clean
 
 setup:
 	@scripts/setup
@@ -19,6 +19,9 @@ test: setup
 	$(SWIFT) test
 
 run: build
+	@scripts/run-local
+
+examples: build
 	$(DEBUG_BIN)/outcomed check --config $(CONFIG)
 	$(DEBUG_BIN)/outcomed test config/rules-test.yaml
 	@for event in config/examples/events/*.json; do \

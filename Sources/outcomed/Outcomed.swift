@@ -10,7 +10,7 @@ struct Outcomed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outcomed",
         abstract: "Sets call outcomes on CommVoice from operator-written rules.",
-        subcommands: [CheckCommand.self, TestCommand.self, ExplainCommand.self, QueueCommand.self, VersionCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, TestCommand.self, ExplainCommand.self, QueueCommand.self, VersionCommand.self]
     )
 
     static func main() async {

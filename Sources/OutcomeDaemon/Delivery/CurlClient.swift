@@ -32,6 +32,7 @@ public final class CurlClient: Sendable {
     }()
 
     private let timeout: Duration
+    private let maxBodyBytes: Int
     private let logger: Logger
     private let inbox = Mutex(Inbox())
     private let handle: MultiHandle
@@ -44,10 +45,12 @@ public final class CurlClient: Sendable {
         var stopping = false
     }
 
-    /// Creates a client and starts its thread; `maxConnections` bounds connections per host.
-    public init(timeout: Duration, maxConnections: Int, logger: Logger) {
+    /// Creates a client and starts its thread; `maxConnections` bounds connections per host, and
+    /// at most `maxBodyBytes` of each answer's body are kept.
+    public init(timeout: Duration, maxConnections: Int, maxBodyBytes: Int = 64 * 1024, logger: Logger) {
         _ = Self.globalInit
         self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
         self.logger = logger
         handle = MultiHandle(pointer: curl_multi_init())
         _ = outcomed_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, maxConnections))
@@ -63,7 +66,7 @@ public final class CurlClient: Sendable {
     /// Sends a request; throws `TransportError` when no HTTP answer came, and
     /// `CancellationError` when the task was cancelled.
     public func send(_ request: Request) async throws -> UpstreamResponse {
-        let transfer = Transfer(request: request, logger: logger)
+        let transfer = Transfer(request: request, bodyLimit: maxBodyBytes, logger: logger)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 transfer.continuation = continuation
@@ -163,10 +166,11 @@ final class Transfer: @unchecked Sendable {
     var headers: UnsafeMutablePointer<curl_slist>?
     var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     let started = ContinuousClock.now
-    static let bodyLimit = 64 * 1024
+    let bodyLimit: Int
 
-    init(request: CurlClient.Request, logger: Logger) {
+    init(request: CurlClient.Request, bodyLimit: Int, logger: Logger) {
         self.request = request
+        self.bodyLimit = bodyLimit
         self.logger = logger
     }
 
@@ -204,7 +208,7 @@ final class Transfer: @unchecked Sendable {
         guard let data, let context else { return 0 }
         let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
         let length = size * count
-        let room = max(0, bodyLimit - transfer.body.count)
+        let room = max(0, transfer.bodyLimit - transfer.body.count)
         if room > 0 {
             data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
                 transfer.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: min(room, length)))

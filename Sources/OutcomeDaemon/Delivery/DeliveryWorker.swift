@@ -233,6 +233,7 @@ public final class DeliveryWorker: Service, Sendable {
         case .cancelled:
             return .release(jobID: job.id, status: nil, error: "interrupted by shutdown", nextAttemptAt: now)
         case .dryRun:
+            OutcomedMetrics.delivery(result: "done", status: nil, duration: nil)
             metadata["event"] = "would_patch"
             logger.info("would_patch", metadata: metadata)
             return .done(jobID: job.id, status: nil)
@@ -248,6 +249,7 @@ public final class DeliveryWorker: Service, Sendable {
             switch RetryPolicy.classify(status: response.status) {
             case .success:
                 note(breaker.recordSuccess())
+                OutcomedMetrics.delivery(result: "done", status: response.status, duration: response.duration)
                 metadata["event"] = "delivered"
                 logger.info("delivered", metadata: metadata)
                 if let sent = Self.returnedOutcome(response.body), sent != job.outcome {
@@ -256,11 +258,13 @@ public final class DeliveryWorker: Service, Sendable {
                 return .done(jobID: job.id, status: response.status)
             case .unauthorized:
                 note(breaker.recordUnauthorized(now: now))
+                OutcomedMetrics.delivery(result: "retry", status: response.status, duration: response.duration)
                 metadata["event"] = "circuit_open"
                 logger.error("the upstream refused the token; delivery paused", metadata: metadata)
                 return .release(jobID: job.id, status: response.status, error: "HTTP \(response.status): token refused", nextAttemptAt: now)
             case .permanent:
                 note(breaker.recordSuccess())
+                OutcomedMetrics.delivery(result: "dead", status: response.status, duration: response.duration)
                 let excerpt = String(decoding: response.body.prefix(512), as: UTF8.self)
                 metadata["event"] = "dead_lettered"
                 metadata["error"] = "\(excerpt)"
@@ -272,12 +276,15 @@ public final class DeliveryWorker: Service, Sendable {
             }
         }
         note(breaker.recordFailure(now: now))
+        let duration: Duration? = if case .response(let response) = completion.attempt { response.duration } else { nil }
         if settings.retry.isExhausted(attempts: attemptNumber, createdAt: job.createdAt, now: now) {
+            OutcomedMetrics.delivery(result: "dead", status: status, duration: duration)
             metadata["event"] = "dead_lettered"
             metadata["error"] = "\(failure)"
             logger.error("dead_lettered", metadata: metadata)
             return .dead(jobID: job.id, status: status, error: "gave up after \(attemptNumber) attempts: \(failure)")
         }
+        OutcomedMetrics.delivery(result: "retry", status: status, duration: duration)
         let delay = settings.retry.delay(afterAttempts: attemptNumber, retryAfter: retryAfter, random: random())
         metadata["event"] = "retry_scheduled"
         metadata["retry_in_s"] = "\(Self.format(delay.seconds))"
@@ -289,9 +296,11 @@ public final class DeliveryWorker: Service, Sendable {
         switch transition {
         case .opened(let reason, let pause):
             circuitOpen.store(true, ordering: .relaxed)
+            OutcomedMetrics.circuit(open: true)
             logger.error("circuit_open", metadata: ["event": "circuit_open", "reason": "\(reason.rawValue)", "pause_s": "\(Self.format(pause.seconds))"])
         case .closed:
             circuitOpen.store(false, ordering: .relaxed)
+            OutcomedMetrics.circuit(open: false)
             logger.notice("circuit_closed", metadata: ["event": "circuit_closed"])
         case nil:
             break

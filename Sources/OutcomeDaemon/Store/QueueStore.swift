@@ -9,12 +9,16 @@ public final class QueueStore: Sendable {
     /// The SQLite file.
     public let path: String
     let database: DatabasePool
+    /// A separate connection for readiness probes, so a probe neither waits behind queued
+    /// writes nor for long on a lock.
+    private let probe: DatabaseQueue?
 
-    /// Opens (creating if needed) and migrates the store at `path`.
-    public init(path: String) throws(StoreError) {
+    /// Opens (creating if needed) and migrates the store at `path`; a write waits up to
+    /// `busyTimeout` for a lock held by another process before it fails.
+    public init(path: String, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
         self.path = path
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout.seconds)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
@@ -25,6 +29,9 @@ public final class QueueStore: Sendable {
             }
             database = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
+            var probeConfiguration = Configuration()
+            probeConfiguration.busyMode = .timeout(0.5)
+            probe = try? DatabaseQueue(path: path, configuration: probeConfiguration)
         } catch {
             throw StoreError(path: path, reason: "cannot open the store: \(error)")
         }
@@ -63,6 +70,9 @@ public final class QueueStore: Sendable {
                 CREATE INDEX jobs_state_created ON jobs(state, created_at);
                 CREATE INDEX jobs_state_updated ON jobs(state, updated_at);
                 """)
+        }
+        migrator.registerMigration("v2: health probe") { db in
+            try db.execute(sql: "CREATE TABLE health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at INTEGER NOT NULL)")
         }
         return migrator
     }
@@ -260,6 +270,22 @@ public final class QueueStore: Sendable {
             }
             removed += count
             if count == 0 { return removed }
+        }
+    }
+
+    // MARK: Health
+
+    /// Whether a write commits now (readiness): a one-row upsert in its own transaction that
+    /// waits at most half a second for a lock, so a probe never hangs.
+    public func probeWritable(now: Int64) async -> Bool {
+        guard let probe else { return false }
+        do {
+            try await probe.write { db in
+                try db.execute(sql: "INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at", arguments: [now])
+            }
+            return true
+        } catch {
+            return false
         }
     }
 

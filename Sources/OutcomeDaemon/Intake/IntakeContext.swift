@@ -1,0 +1,24 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of the intake server: Hummingbird's core storage and the peer address,
+/// which `/-/reload` needs to accept loopback callers only.
+public struct IntakeContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Whether the peer is on this machine: a loopback address or a unix socket.
+    public var isLocal: Bool {
+        switch remoteAddress {
+        case .unixDomainSocket?: return true
+        case .v4(let address)?: return address.host.hasPrefix("127.")
+        case .v6(let address)?: return address.host == "::1" || address.host.hasPrefix("::ffff:127.")
+        case nil: return false
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import OutcomeEngine
+import Prometheus
+import Synchronization
+
+/// The intake HTTP API (SPEC §2): `POST /v1/events`, health, readiness, metrics and reload.
+public final class IntakeController: Sendable {
+    private let live: LiveConfigHolder
+    private let writer: IntakeWriter
+    private let store: QueueStore
+    private let logger: Logger
+    private let onQueued: @Sendable () -> Void
+    private let reload: @Sendable () async -> Result<Void, ConfigError>
+    private let metrics: PrometheusCollectorRegistry?
+    private let stopping = Atomic<Bool>(false)
+    private let idempotencyKey = HTTPField.Name("Idempotency-Key")
+
+    /// Creates the controller; `onQueued` wakes delivery, `reload` runs a config reload.
+    public init(
+        live: LiveConfigHolder,
+        writer: IntakeWriter,
+        store: QueueStore,
+        metrics: PrometheusCollectorRegistry?,
+        logger: Logger,
+        onQueued: @escaping @Sendable () -> Void,
+        reload: @escaping @Sendable () async -> Result<Void, ConfigError>
+    ) {
+        self.live = live
+        self.writer = writer
+        self.store = store
+        self.metrics = metrics
+        self.logger = logger
+        self.onQueued = onQueued
+        self.reload = reload
+    }
+
+    /// From now on, new events get 503.
+    public func beginShutdown() {
+        stopping.store(true, ordering: .relaxed)
+    }
+
+    /// Adds the routes to `router`.
+    public func register(on router: Router<IntakeContext>) {
+        router.post("/v1/events") { request, context in
+            try await self.receive(request, context: context)
+        }
+        router.get("/healthz") { _, _ in
+            Self.json(.ok, ["status": .string("ok")])
+        }
+        router.get("/readyz") { _, _ in
+            let writable = await self.store.probeWritable(now: QueueStore.milliseconds())
+            return writable && !self.stopping.load(ordering: .relaxed)
+                ? Self.json(.ok, ["status": .string("ready")])
+                : Self.json(.serviceUnavailable, ["status": .string("not ready"), "store_writable": .bool(writable)])
+        }
+        router.get("/metrics") { _, _ in
+            let text = self.metrics?.emitToString() ?? ""
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.post("/-/reload") { _, context in
+            guard context.isLocal else { throw IntakeError.notFound }
+            switch await self.reload() {
+            case .success: return Self.json(.ok, ["status": .string("reloaded")])
+            case .failure(let error): return Self.json(.unprocessableContent, ["error": .string(error.description)])
+            }
+        }
+    }
+
+    func receive(_ request: Request, context: IntakeContext) async throws -> Response {
+        do {
+            return try await accept(request)
+        } catch let error as IntakeError {
+            OutcomedMetrics.event("rejected")
+            logger.warning("rejected", metadata: ["event": "rejected", "status": "\(error.status.code)", "error": "\(error.message)"])
+            throw error
+        }
+    }
+
+    private func accept(_ incoming: Request) async throws(IntakeError) -> Response {
+        guard !stopping.load(ordering: .relaxed) else { throw .shuttingDown }
+        let config = live.current
+        var request = incoming
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > config.maxBody {
+            throw .payloadTooLarge(limit: config.maxBody)
+        }
+        let body: [UInt8]
+        do {
+            body = Array(try await request.collectBody(upTo: config.maxBody).readableBytesView)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw .payloadTooLarge(limit: config.maxBody)
+        } catch {
+            throw .invalidJSON("could not read the body: \(error)")
+        }
+        guard config.authenticator.accepts(headers: request.headers, body: body, now: Int64(Date().timeIntervalSince1970)) else {
+            throw .unauthorized
+        }
+        let contentType = request.headers[.contentType]
+        guard let contentType, Self.isJSON(contentType) else { throw .unsupportedMediaType(contentType) }
+        if logger.logLevel <= .debug {
+            logger.debug("received", metadata: ["event": "received", "bytes": "\(body.count)", "body": "\(String(decoding: body, as: UTF8.self))"])
+        }
+
+        let normalization: Normalization
+        do {
+            normalization = try CallEvent.normalize(JSONParser().parse(body))
+        } catch let error as JSONParseError {
+            throw .invalidJSON(error.description)
+        } catch EventError.notAnObject {
+            throw .notAnObject
+        } catch {
+            throw .missingCallID("\(error)")
+        }
+        guard case .event(let event) = normalization else {
+            OutcomedMetrics.event("ignored")
+            return Self.json(.ok, ["status": .string("ignored")])
+        }
+
+        let decision = config.rules.decide(event)
+        let key = idempotencyKey.flatMap { request.headers[$0] }.map { "key:" + $0 } ?? "sha256:" + SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let receipt: IntakeReceipt
+        do {
+            receipt = try await writer.commit(IntakeRecord(idempotencyKey: key, callID: event.callID, body: body, decision: decision))
+        } catch {
+            logger.error("cannot store event", metadata: ["event": "rejected", "status": "503", "call_id": "\(event.callID)", "error": "\(error)"])
+            throw .storeUnavailable("\(error)")
+        }
+        if receipt.duplicate {
+            OutcomedMetrics.event("duplicate")
+            var first = (try? JSONParser().parse(receipt.response)).flatMap(\.objectValue) ?? [:]
+            first["duplicate"] = .bool(true)
+            logger.info("duplicate", metadata: ["event": "received", "call_id": "\(event.callID)", "duplicate": "true", "event_id": "\(receipt.eventID)"])
+            return Self.raw(.ok, JSONValue.object(first).serialized())
+        }
+        OutcomedMetrics.event("accepted")
+        OutcomedMetrics.decision(rule: decision.rule, outcome: decision.outcome, action: decision.action.rawValue)
+        var metadata: Logger.Metadata = [
+            "event": "decided", "call_id": "\(event.callID)", "action": "\(decision.action.rawValue)",
+            "rule": "\(decision.rule ?? (decision.outcome == nil ? "none" : "default_outcome"))", "outcome": "\(decision.outcome ?? "none")",
+            "event_id": "\(receipt.eventID)",
+        ]
+        if let jobID = receipt.jobID {
+            metadata["job_id"] = "\(jobID)"
+            onQueued()
+        }
+        logger.info("decided", metadata: metadata)
+        return Self.raw(.accepted, receipt.response)
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return mediaType == "application/json"
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ object: [String: JSONValue]) -> Response {
+        raw(status, JSONValue.object(object).serialized())
+    }
+
+    static func raw(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,49 @@
+import Hummingbird
+import OutcomeEngine
+
+/// Every way intake refuses a request, mapped to its status and JSON body in this one place.
+public enum IntakeError: HTTPResponseError, Sendable, Equatable {
+    case payloadTooLarge(limit: Int)
+    case unsupportedMediaType(String?)
+    case invalidJSON(String)
+    case notAnObject
+    case missingCallID(String)
+    case unauthorized
+    case storeUnavailable(String)
+    case shuttingDown
+    case notFound
+
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .payloadTooLarge: return .contentTooLarge
+        case .unsupportedMediaType: return .unsupportedMediaType
+        case .invalidJSON, .notAnObject: return .badRequest
+        case .missingCallID: return .unprocessableContent
+        case .unauthorized: return .unauthorized
+        case .storeUnavailable, .shuttingDown: return .serviceUnavailable
+        case .notFound: return .notFound
+        }
+    }
+
+    /// The text of `{"error": ...}`.
+    public var message: String {
+        switch self {
+        case .payloadTooLarge(let limit): return "body is larger than server.max_body (\(limit) bytes)"
+        case .unsupportedMediaType(let type): return "Content-Type must be application/json, not \(type.map { "\"\($0)\"" } ?? "missing")"
+        case .invalidJSON(let detail): return detail
+        case .notAnObject: return "body is JSON but not an object"
+        case .missingCallID(let detail): return detail
+        case .unauthorized: return "unauthorized"
+        case .storeUnavailable(let detail): return "the event could not be stored, retry later: \(detail)"
+        case .shuttingDown: return "shutting down, retry later"
+        case .notFound: return "not found"
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if status == .serviceUnavailable { headers[.retryAfter] = "1" }
+        let body = JSONValue.object(["error": .string(message)]).serialized()
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

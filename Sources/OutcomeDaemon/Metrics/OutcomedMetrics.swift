@@ -1,0 +1,43 @@
+import Metrics
+
+/// The series of SPEC §7, recorded through swift-metrics (exported by swift-prometheus).
+public enum OutcomedMetrics {
+    /// Events by result: accepted, duplicate, ignored or rejected.
+    public static func event(_ result: String) {
+        Counter(label: "outcomed_events_total", dimensions: [("result", result)]).increment()
+    }
+
+    /// A decision by rule, outcome and action.
+    public static func decision(rule: String?, outcome: String?, action: String) {
+        Counter(label: "outcomed_decisions_total", dimensions: [
+            ("rule", rule ?? (outcome == nil ? "none" : "default_outcome")), ("outcome", outcome ?? "none"), ("action", action),
+        ]).increment()
+    }
+
+    /// A delivery attempt's result (done, retry or dead) and HTTP status (`none` without one).
+    public static func delivery(result: String, status: Int?, duration: Duration?) {
+        Counter(label: "outcomed_deliveries_total", dimensions: [("result", result), ("status", status.map(String.init) ?? "none")]).increment()
+        if let duration {
+            Metrics.Timer(label: "outcomed_delivery_duration_seconds").recordNanoseconds(duration.milliseconds * 1_000_000)
+        }
+    }
+
+    /// Jobs by state and the age of the oldest pending job.
+    public static func queue(_ stats: QueueStats) {
+        for (state, count) in [("pending", stats.pending), ("in_flight", stats.inFlight), ("done", stats.done), ("dead", stats.dead)] {
+            Gauge(label: "outcomed_queue_jobs", dimensions: [("state", state)]).record(count)
+        }
+        Gauge(label: "outcomed_queue_oldest_pending_age_seconds").record(stats.oldestPendingAgeSeconds)
+    }
+
+    /// Whether the circuit breaker has paused delivery.
+    public static func circuit(open: Bool) {
+        Gauge(label: "outcomed_circuit_open").record(open ? 1 : 0)
+    }
+
+    /// The result and time of the last config (re)load.
+    public static func reload(successful: Bool, at seconds: Double) {
+        Gauge(label: "outcomed_config_last_reload_successful").record(successful ? 1 : 0)
+        Gauge(label: "outcomed_config_last_reload_timestamp_seconds").record(seconds)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+
+/// `outcomed serve`: intake, delivery, reload, metrics and systemd integration in one
+/// ServiceGroup. The delivery worker comes first so that it drains last; the reloader and the
+/// shutdown announcer come last so that they stop first.
+public enum Daemon {
+    /// Installs the log handler for the whole process (once).
+    public static func bootstrapLogging(format: LogFormat, level: Logger.Level, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let journal = isJournal(environment["JOURNAL_STREAM"])
+        LoggingSystem.bootstrap { _ in LineLogHandler(format: format, level: level, journal: journal) }
+    }
+
+    /// Whether stderr is the journal stream that `JOURNAL_STREAM` (`device:inode`) names.
+    static func isJournal(_ value: String?) -> Bool {
+        guard let value else { return false }
+        let parts = value.split(separator: ":")
+        guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
+        var status = stat()
+        guard fstat(STDERR_FILENO, &status) == 0 else { return false }
+        return UInt64(status.st_dev) == device && UInt64(status.st_ino) == inode
+    }
+
+    /// Runs until SIGTERM or SIGINT; throws `ConfigError` for a bad config and `StoreError`
+    /// for a store that cannot be opened.
+    public static func run(_ options: ServeOptions) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = {
+            var logger = Logger(label: "outcomed")
+            logger.logLevel = options.logLevel
+            return logger
+        }()
+        let notifier = SystemdNotifier(environment: environment)
+
+        let config = try Config.load(path: options.configPath, mode: .serve, environment: environment)
+        for warning in config.warnings { logger.warning("config warning", metadata: ["event": "config_loaded", "warning": "\(warning)"]) }
+        let runtime = try DaemonRuntimeSettings(config: config, dryRun: options.dryRun, environment: environment)
+        guard let api = config.api else { return }
+        let store = try QueueStore(path: config.queue.path)
+        OutcomedMetrics.reload(successful: true, at: Date().timeIntervalSince1970)
+        logger.notice("config_loaded", metadata: [
+            "event": "config_loaded", "path": "\(config.path)", "rules": "\(config.rules.rules.count)", "queue": "\(config.queue.path)",
+        ])
+        if runtime.live.authenticator.isOpen {
+            logger.warning("no server.auth method is configured: every request is accepted", metadata: ["event": "started"])
+        }
+
+        let client = CurlClient(timeout: api.timeout, maxConnections: max(api.concurrency, 1), logger: logger)
+        defer { client.shutdown() }
+        let worker = DeliveryWorker(store: store, client: client, settings: runtime.delivery, logger: logger)
+        let live = LiveConfigHolder(runtime.live)
+        let writer = IntakeWriter(store: store)
+        let reloader = ConfigReloader(config: config, dryRun: options.dryRun, live: live, worker: worker, notifier: notifier, logger: logger)
+        let controller = IntakeController(
+            live: live, writer: writer, store: store, metrics: registry, logger: logger,
+            onQueued: { worker.notify() },
+            reload: { await reloader.reload() }
+        )
+        let router = Router(context: IntakeContext.self)
+        controller.register(on: router)
+
+        let address: BindAddress
+        switch config.server.listen {
+        case .tcp(let host, let port): address = .hostname(host, port: port)
+        case .unix(let path):
+            try? FileManager.default.removeItem(atPath: path)
+            address = .unixDomainSocket(path: path)
+        }
+        var serverLogger = logger
+        serverLogger.logLevel = max(options.logLevel, .warning)
+        let dryRun = options.dryRun
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: address, serverName: nil),
+            onServerRunning: { channel in
+                let listening: String
+                switch (config.server.listen, channel.localAddress?.port) {
+                case (.tcp(let host, _), let port?): listening = "\(ListenAddress.tcp(host: host, port: port))"
+                default: listening = "\(config.server.listen)"
+                }
+                logger.notice("started", metadata: [
+                    "event": "started", "version": "\(OutcomedVersion.current)", "listen": "\(listening)", "dry_run": "\(dryRun)",
+                ])
+                notifier.notify("READY=1\nSTATUS=listening on \(config.server.listen)")
+            },
+            logger: serverLogger
+        )
+
+        var services: [any Service] = [worker, application, QueueMetricsService(store: store, worker: worker)]
+        if let watchdog = WatchdogService(environment: environment, notifier: notifier, worker: worker, store: store, logger: logger) {
+            services.append(watchdog)
+        }
+        services.append(reloader)
+        services.append(ShutdownAnnouncer(controller: controller, notifier: notifier, logger: logger))
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: serverLogger
+        ))
+        try await group.run()
+        logger.notice("stopped", metadata: ["event": "stopped"])
+    }
+}

@@ -1,0 +1,26 @@
+import Logging
+import ServiceLifecycle
+
+/// Refreshes the queue gauges (`outcomed_queue_jobs`, oldest pending age, circuit) every few seconds.
+public struct QueueMetricsService: Service {
+    let store: QueueStore
+    let worker: DeliveryWorker
+    let interval: Duration
+
+    /// Creates the service.
+    public init(store: QueueStore, worker: DeliveryWorker, interval: Duration = .seconds(5)) {
+        self.store = store
+        self.worker = worker
+        self.interval = interval
+    }
+
+    public func run() async throws {
+        while !Task.isCancelledOrShuttingDown {
+            if let stats = try? store.stats(now: QueueStore.milliseconds()) {
+                OutcomedMetrics.queue(stats)
+            }
+            OutcomedMetrics.circuit(open: worker.isCircuitOpen)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}

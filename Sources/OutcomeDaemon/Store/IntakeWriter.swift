@@ -1,0 +1,69 @@
+import Dispatch
+import Synchronization
+
+/// Group commit for intake: records that arrive while a commit is running are committed
+/// together in the next transaction, so one fsync covers many events. Writes run on a
+/// dedicated queue, never on the Swift concurrency pool.
+public final class IntakeWriter: Sendable {
+    private struct Waiting {
+        var record: IntakeRecord
+        var continuation: CheckedContinuation<IntakeReceipt, Error>
+    }
+
+    private struct State: ~Copyable {
+        var waiting: [Waiting] = []
+        var flushing = false
+    }
+
+    private let store: QueueStore
+    private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "outcomed.intake-writer")
+    private let maxBatch: Int
+    private let onCommit: @Sendable (Result<Int, Error>) -> Void
+
+    /// Creates a writer; `onCommit` hears each batch's size or failure.
+    public init(store: QueueStore, maxBatch: Int = 512, onCommit: @escaping @Sendable (Result<Int, Error>) -> Void = { _ in }) {
+        self.store = store
+        self.maxBatch = maxBatch
+        self.onCommit = onCommit
+    }
+
+    /// Commits `record` durably (with whatever else is waiting) and returns its receipt.
+    public func commit(_ record: IntakeRecord) async throws -> IntakeReceipt {
+        try await withCheckedThrowingContinuation { continuation in
+            let startFlush = state.withLock { state -> Bool in
+                state.waiting.append(Waiting(record: record, continuation: continuation))
+                guard !state.flushing else { return false }
+                state.flushing = true
+                return true
+            }
+            if startFlush {
+                queue.async { self.flush() }
+            }
+        }
+    }
+
+    private func flush() {
+        while true {
+            let batch = state.withLock { state -> [Waiting] in
+                guard !state.waiting.isEmpty else {
+                    state.flushing = false
+                    return []
+                }
+                let count = min(maxBatch, state.waiting.count)
+                let batch = Array(state.waiting.prefix(count))
+                state.waiting.removeFirst(count)
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                let receipts = try store.record(batch.map(\.record), now: QueueStore.milliseconds())
+                onCommit(.success(batch.count))
+                for (waiting, receipt) in zip(batch, receipts) { waiting.continuation.resume(returning: receipt) }
+            } catch {
+                onCommit(.failure(error))
+                for waiting in batch { waiting.continuation.resume(throwing: error) }
+            }
+        }
+    }
+}
