@@ -234,7 +234,7 @@ final class Transfer: @unchecked Sendable {
 
     func complete(easy: UnsafeMutableRawPointer, code: CURLcode) {
         guard code == CURLE_OK else {
-            let detail = String(cString: errorBuffer)
+            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             logger.debug("request failed", metadata: ["url": "\(request.url)", "error": "\(message)"])
             finish(.failure(TransportError(code: Int(code.rawValue), message: message, isTimeout: code == CURLE_OPERATION_TIMEDOUT)))

@@ -73,7 +73,7 @@ public final class IntakeController: Sendable {
     func receive(_ request: Request, context: IntakeContext) async throws -> Response {
         do {
             return try await accept(request)
-        } catch let error as IntakeError {
+        } catch {
             OutcomedMetrics.event("rejected")
             logger.warning("rejected", metadata: ["event": "rejected", "status": "\(error.status.code)", "error": "\(error.message)"])
             throw error

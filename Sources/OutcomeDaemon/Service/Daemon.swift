@@ -76,6 +76,7 @@ public enum Daemon {
         var serverLogger = logger
         serverLogger.logLevel = max(options.logLevel, .warning)
         let dryRun = options.dryRun
+        let ready = ReadyFlag()
         let application = Application(
             router: router,
             configuration: ApplicationConfiguration(address: address, serverName: nil),
@@ -89,12 +90,13 @@ public enum Daemon {
                     "event": "started", "version": "\(OutcomedVersion.current)", "listen": "\(listening)", "dry_run": "\(dryRun)",
                 ])
                 notifier.notify("READY=1\nSTATUS=listening on \(config.server.listen)")
+                ready.set()
             },
             logger: serverLogger
         )
 
         var services: [any Service] = [worker, application, QueueMetricsService(store: store, worker: worker)]
-        if let watchdog = WatchdogService(environment: environment, notifier: notifier, worker: worker, store: store, logger: logger) {
+        if let watchdog = WatchdogService(environment: environment, notifier: notifier, worker: worker, store: store, ready: ready, logger: logger) {
             services.append(watchdog)
         }
         services.append(reloader)

@@ -10,22 +10,28 @@ public struct WatchdogService: Service {
     let interval: Duration
     let worker: DeliveryWorker
     let store: QueueStore
+    let ready: ReadyFlag
     let logger: Logger
 
-    /// Creates the service, or nil when systemd asked for no watchdog.
-    public init?(environment: [String: String], notifier: SystemdNotifier, worker: DeliveryWorker, store: QueueStore, logger: Logger) {
+    /// Creates the service, or nil when systemd asked for no watchdog; pings start once `ready` is set.
+    public init?(environment: [String: String], notifier: SystemdNotifier, worker: DeliveryWorker, store: QueueStore, ready: ReadyFlag, logger: Logger) {
         guard notifier.isEnabled, let text = environment["WATCHDOG_USEC"], let usec = Int64(text), usec > 0 else { return nil }
         if let pid = environment["WATCHDOG_PID"], let value = Int32(pid), value != getpid() { return nil }
         self.notifier = notifier
         interval = .microseconds(usec / 2)
         self.worker = worker
         self.store = store
+        self.ready = ready
         self.logger = logger
     }
 
     public func run() async throws {
-        let stale = max(interval.milliseconds * 2, 5000)
+        let stale = max(interval.milliseconds * 2, 2000)
         while !Task.isCancelledOrShuttingDown {
+            guard ready.isSet else {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(20)) }
+                continue
+            }
             let age = QueueStore.milliseconds() - worker.lastHeartbeat
             if age <= stale {
                 notifier.notify("WATCHDOG=1")

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// `outcomed serve` talking to a fake systemd: a datagram socket named by `NOTIFY_SOCKET`.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct SystemdNotifyTests {
+    final class NotifySocket: @unchecked Sendable {
+        let path: String
+        let descriptor: Int32
+
+        init(path: String) throws {
+            self.path = path
+            descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+            let bound = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            guard bound == 0 else { throw Daemon.DaemonError.timeout("cannot bind \(path)") }
+            var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        deinit {
+            close(descriptor)
+            unlink(path)
+        }
+
+        /// Messages received until `condition` holds for everything received, or `timeout`.
+        func receive(until condition: ([String]) -> Bool, timeout: Duration, into messages: inout [String]) {
+            let deadline = ContinuousClock.now + timeout
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while ContinuousClock.now < deadline, !condition(messages) {
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                if count > 0 { messages.append(String(decoding: buffer[0..<count], as: UTF8.self)) }
+            }
+        }
+    }
+
+    @Test func readyWatchdogReloadingAndStopping() async throws {
+        let daemon = try Daemon()
+        let notify = try NotifySocket(path: daemon.directory + "/notify.sock")
+        try await daemon.start(extraEnvironment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
+        var messages: [String] = []
+        notify.receive(until: { all in all.filter { $0 == "WATCHDOG=1" }.count >= 2 }, timeout: .seconds(10), into: &messages)
+        #expect(messages.first?.hasPrefix("READY=1") == true, "\(messages)")
+        #expect(messages.filter { $0 == "WATCHDOG=1" }.count >= 2, "\(messages)")
+
+        messages.removeAll()
+        daemon.signal(SIGHUP)
+        notify.receive(until: { all in all.contains { $0.hasPrefix("RELOADING=1") } && all.contains("READY=1") }, timeout: .seconds(10), into: &messages)
+        let reloading = messages.firstIndex { $0.hasPrefix("RELOADING=1") }
+        let ready = messages.lastIndex(of: "READY=1")
+        #expect(reloading != nil && ready != nil && reloading! < ready!, "\(messages)")
+        #expect(messages.first { $0.hasPrefix("RELOADING=1") }?.contains("MONOTONIC_USEC=") == true)
+
+        messages.removeAll()
+        daemon.signal(SIGTERM)
+        notify.receive(until: { $0.contains("STOPPING=1") }, timeout: .seconds(10), into: &messages)
+        #expect(messages.contains("STOPPING=1"), "\(messages)")
+        #expect(try await daemon.waitForExit(timeout: .seconds(15)) == 0)
+    }
+
+    @Test func theWatchdogFallsSilentWhileTheDeliveryLoopIsStuck() async throws {
+        let daemon = try Daemon()
+        let notify = try NotifySocket(path: daemon.directory + "/notify.sock")
+        try await daemon.start(extraEnvironment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
+        var messages: [String] = []
+        notify.receive(until: { $0.contains("WATCHDOG=1") }, timeout: .seconds(10), into: &messages)
+        #expect(messages.contains("WATCHDOG=1"))
+        // A job keeps being due (the upstream is down), and claiming it blocks on a store that
+        // another process holds locked: the delivery loop is stuck.
+        try await daemon.mockMode("down")
+        #expect(try await daemon.post(Daemon.event("c-stuck")).status == 202)
+        try await Task.sleep(for: .milliseconds(300))
+        let locker = Process()
+        locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        locker.arguments = ["python3", "-c", "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\ntime.sleep(7)", daemon.storePath]
+        let out = Pipe()
+        locker.standardOutput = out
+        try locker.run()
+        _ = out.fileHandleForReading.availableData
+        try await Task.sleep(for: .milliseconds(500))
+        var pings: [ContinuousClock.Instant] = []
+        let deadline = ContinuousClock.now + .seconds(6)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while ContinuousClock.now < deadline {
+            let count = recv(notify.descriptor, &buffer, buffer.count, 0)
+            if count > 0, String(decoding: buffer[0..<count], as: UTF8.self) == "WATCHDOG=1" { pings.append(.now) }
+        }
+        let gaps = zip(pings.dropFirst(), pings).map { $0 - $1 }
+        let start = ContinuousClock.now - .seconds(6)
+        let longest = ([pings.first.map { $0 - start } ?? .seconds(6)] + gaps).max() ?? .zero
+        #expect(longest > .seconds(2), "pings kept coming every \(longest) while the loop was stuck")
+        #expect(daemon.log.contains("delivery loop is stuck"))
+        locker.waitUntilExit()
+        messages.removeAll()
+        notify.receive(until: { $0.contains("WATCHDOG=1") }, timeout: .seconds(10), into: &messages)
+        #expect(messages.contains("WATCHDOG=1"), "pings resume once the loop moves again")
+    }
+}
