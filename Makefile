@@ -34,6 +34,11 @@ examples: build
 		$(DEBUG_BIN)/outcomed explain "$$event" --config $(CONFIG) || exit $$?; \
 	done
 
+bench: setup
+	@scripts/setup bench
+	$(SWIFT) build -c release
+	@scripts/bench
+
 check-unit: build
 	@scripts/check-unit $(DEBUG_BIN)
 

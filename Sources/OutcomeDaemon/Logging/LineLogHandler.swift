@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OutcomeEngine
 
 /// A swift-log handler that writes one line per event, in logfmt or JSON (SPEC §6):
 /// `ts=… level=… event=… key=value …`. With `journal` set (stderr is the journal), each line
@@ -59,20 +60,7 @@ public struct LineLogHandler: LogHandler {
     }
 
     static func jsonString(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        JSONValue.string(value).serialized()
     }
 
     static func timestamp() -> String {

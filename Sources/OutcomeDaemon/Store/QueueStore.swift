@@ -93,13 +93,12 @@ public final class QueueStore: Sendable {
     }
 
     static func record(_ record: IntakeRecord, now: Int64, in db: Database) throws -> IntakeReceipt {
-        if let row = try Row.fetchOne(db, sql: "SELECT id, response FROM events WHERE idempotency_key = ?", arguments: [record.idempotencyKey]) {
+        let existing = try db.cachedStatement(sql: "SELECT id, response FROM events WHERE idempotency_key = ?")
+        if let row = try Row.fetchOne(existing, arguments: [record.idempotencyKey]) {
             return IntakeReceipt(eventID: row["id"], jobID: nil, duplicate: true, response: row["response"])
         }
-        try db.execute(
-            sql: "INSERT INTO events (idempotency_key, call_id, received_at, body, response) VALUES (?, ?, ?, ?, '')",
-            arguments: [record.idempotencyKey, record.callID, now, Data(record.body)]
-        )
+        try db.cachedStatement(sql: "INSERT INTO events (idempotency_key, call_id, received_at, body, response) VALUES (?, ?, ?, ?, '')")
+            .execute(arguments: [record.idempotencyKey, record.callID, now, Data(record.body)])
         let eventID = db.lastInsertedRowID
         var jobID: Int64?
         if record.decision.action == .queued, let outcome = record.decision.outcome {
@@ -113,27 +112,23 @@ public final class QueueStore: Sendable {
             "rule": record.decision.rule.map(JSONValue.string) ?? .null,
             "job_id": jobID.map { .number(Double($0)) } ?? .null,
         ]).serialized()
-        try db.execute(sql: "UPDATE events SET response = ? WHERE id = ?", arguments: [response, eventID])
+        try db.cachedStatement(sql: "UPDATE events SET response = ? WHERE id = ?").execute(arguments: [response, eventID])
         return IntakeReceipt(eventID: eventID, jobID: jobID, duplicate: false, response: response)
     }
 
     /// One call, one line: a pending job for the call takes the new decision; else a new job
     /// is added, which waits while the call has a job in flight.
     static func enqueue(callID: String, outcome: String, rule: String?, eventID: Int64, now: Int64, in db: Database) throws -> Int64 {
-        if let pending = try Int64.fetchOne(db, sql: "SELECT id FROM jobs WHERE call_id = ? AND state = 'pending'", arguments: [callID]) {
-            try db.execute(
-                sql: "UPDATE jobs SET outcome = ?, rule = ?, event_id = ?, created_at = ?, updated_at = ? WHERE id = ?",
-                arguments: [outcome, rule, eventID, now, now, pending]
-            )
+        let pendingJob = try db.cachedStatement(sql: "SELECT id FROM jobs WHERE call_id = ? AND state = 'pending'")
+        if let pending = try Int64.fetchOne(pendingJob, arguments: [callID]) {
+            try db.cachedStatement(sql: "UPDATE jobs SET outcome = ?, rule = ?, event_id = ?, created_at = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [outcome, rule, eventID, now, now, pending])
             return pending
         }
-        try db.execute(
-            sql: """
-                INSERT INTO jobs (call_id, outcome, rule, event_id, state, attempts, next_attempt_at, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)
-                """,
-            arguments: [callID, outcome, rule, eventID, now, now, now]
-        )
+        try db.cachedStatement(sql: """
+            INSERT INTO jobs (call_id, outcome, rule, event_id, state, attempts, next_attempt_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)
+            """).execute(arguments: [callID, outcome, rule, eventID, now, now, now])
         return db.lastInsertedRowID
     }
 
@@ -200,10 +195,8 @@ public final class QueueStore: Sendable {
             for result in results {
                 switch result {
                 case .done(let id, let status):
-                    try db.execute(
-                        sql: "UPDATE jobs SET state = 'done', attempts = attempts + 1, last_status = ?, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight'",
-                        arguments: [status, now, id]
-                    )
+                    try db.cachedStatement(sql: "UPDATE jobs SET state = 'done', attempts = attempts + 1, last_status = ?, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight'")
+                        .execute(arguments: [status, now, id])
                 case .dead(let id, let status, let error):
                     try db.execute(
                         sql: "UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'in_flight'",

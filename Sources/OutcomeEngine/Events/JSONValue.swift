@@ -36,6 +36,7 @@ public enum JSONValue: Sendable, Hashable {
         switch self {
         case .number(let d): return d
         case .string(let s):
+            if let value = Double(s) { return value }
             let trimmed = s.trimmingSpaces()
             guard !trimmed.isEmpty else { return nil }
             return Double(trimmed)

@@ -2,16 +2,18 @@
 final class EvaluationContext {
     let event: CallEvent
     let phrases: PhraseIndex
+    let table: PhraseTable
     private var cachedAnalysis: TranscriptAnalysis?
 
-    init(event: CallEvent, phrases: PhraseIndex) {
+    init(event: CallEvent, phrases: PhraseIndex, table: PhraseTable) {
         self.event = event
         self.phrases = phrases
+        self.table = table
     }
 
     var analysis: TranscriptAnalysis {
         if let cachedAnalysis { return cachedAnalysis }
-        let analysis = phrases.analyze(event.transcript)
+        let analysis = table.analyze(event.transcript)
         cachedAnalysis = analysis
         return analysis
     }

@@ -18,18 +18,34 @@ public enum FieldOperator: Sendable, Hashable {
     /// Whether the operator holds for the values a path reached (none when it is missing).
     /// A negative operator is the negation of its positive twin, so a missing path satisfies it.
     public func holds(for values: [JSONValue]) -> Bool {
+        values.contains(where: matchesPositive) != isNegative
+    }
+
+    /// The same, for a path without `*`, which reaches at most one value.
+    public func holds(for value: JSONValue?) -> Bool {
+        (value.map(matchesPositive) ?? false) != isNegative
+    }
+
+    /// Whether this is `not_equals`, `not_in` or `exists: false`.
+    var isNegative: Bool {
         switch self {
-        case .equals(let expected): return values.contains { Self.jsonEqual($0, expected) }
-        case .notEquals(let expected): return !FieldOperator.equals(expected).holds(for: values)
-        case .isIn(let options): return values.contains { v in options.contains { Self.jsonEqual(v, $0) } }
-        case .notIn(let options): return !FieldOperator.isIn(options).holds(for: values)
-        case .exists(let wanted): return values.contains(where: \.isPresent) == wanted
-        case .contains(let needle): return values.contains { Self.contains($0, needle) }
-        case .matches(let pattern): return values.contains { $0.stringValue.map(pattern.search) ?? false }
-        case .greaterThan(let n): return values.contains { ($0.numericValue ?? .nan) > n }
-        case .greaterThanOrEqual(let n): return values.contains { ($0.numericValue ?? .nan) >= n }
-        case .lessThan(let n): return values.contains { ($0.numericValue ?? .nan) < n }
-        case .lessThanOrEqual(let n): return values.contains { ($0.numericValue ?? .nan) <= n }
+        case .notEquals, .notIn, .exists(false): return true
+        default: return false
+        }
+    }
+
+    /// Whether one value satisfies the operator's positive form (for negatives, their twin).
+    func matchesPositive(_ value: JSONValue) -> Bool {
+        switch self {
+        case .equals(let expected), .notEquals(let expected): return Self.jsonEqual(value, expected)
+        case .isIn(let options), .notIn(let options): return options.contains { Self.jsonEqual(value, $0) }
+        case .exists: return value.isPresent
+        case .contains(let needle): return Self.contains(value, needle)
+        case .matches(let pattern): return value.stringValue.map(pattern.search) ?? false
+        case .greaterThan(let n): return (value.numericValue ?? .nan) > n
+        case .greaterThanOrEqual(let n): return (value.numericValue ?? .nan) >= n
+        case .lessThan(let n): return (value.numericValue ?? .nan) < n
+        case .lessThanOrEqual(let n): return (value.numericValue ?? .nan) <= n
         }
     }
 

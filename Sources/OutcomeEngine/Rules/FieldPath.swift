@@ -19,6 +19,28 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// Whether the path has a `*` segment, and so may reach several values.
+    public var hasWildcard: Bool { segments.contains(.wildcard) }
+
+    /// The one value a path without `*` reaches, if any.
+    public func value(in root: JSONValue) -> JSONValue? {
+        var current = root
+        for segment in segments {
+            guard case .key(let key) = segment else { return nil }
+            switch current {
+            case .object(let members):
+                guard let member = members[key] else { return nil }
+                current = member
+            case .array(let elements):
+                guard let index = Int(key), elements.indices.contains(index) else { return nil }
+                current = elements[index]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+
     /// Every value the path reaches in `root`; empty when it reaches none.
     public func values(in root: JSONValue) -> [JSONValue] {
         var current = [root]

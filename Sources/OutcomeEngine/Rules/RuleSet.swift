@@ -9,36 +9,36 @@ public struct RuleSet: Sendable {
     public let rules: [Rule]
     /// Every phrase of every rule.
     public let phrases: PhraseIndex
+    let table: PhraseTable
+    let compiled: [any ConditionNode]
 
     /// Compiles rules; phrases are registered in the shared index.
     public init(outcomes: [String], defaultOutcome: String? = nil, rules: [Rule]) {
         var index = PhraseIndex()
-        self.rules = rules.map { rule in
-            var rule = rule
-            rule.when = rule.when.registeringPhrases(in: &index)
-            return rule
-        }
+        compiled = rules.map { $0.when.compile(phrases: &index) }
+        self.rules = rules
         self.outcomes = outcomes
         self.defaultOutcome = defaultOutcome
         self.phrases = index
+        self.table = PhraseTable(index)
     }
 
     /// Decides `event`: the first matching rule wins, else the default.
     public func decide(_ event: CallEvent) -> Decision {
-        let context = EvaluationContext(event: event, phrases: phrases)
-        for rule in rules where rule.when.evaluate(in: context, explain: false).matched {
-            return decision(outcome: rule.outcome, rule: rule.name, event: event)
+        let context = EvaluationContext(event: event, phrases: phrases, table: table)
+        for (index, node) in compiled.enumerated() where node.evaluate(context, explain: false).matched {
+            return decision(outcome: rules[index].outcome, rule: rules[index].name, event: event)
         }
         return defaultDecision(event)
     }
 
     /// Decides `event` and says, for every rule, whether it matched and why.
     public func explain(_ event: CallEvent) -> Explanation {
-        let context = EvaluationContext(event: event, phrases: phrases)
+        let context = EvaluationContext(event: event, phrases: phrases, table: table)
         var verdicts: [RuleVerdict] = []
         var chosen: Decision?
-        for rule in rules {
-            let verdict = rule.when.evaluate(in: context, explain: true)
+        for (rule, node) in zip(rules, compiled) {
+            let verdict = node.evaluate(context, explain: true)
             verdicts.append(RuleVerdict(name: rule.name, outcome: rule.outcome, matched: verdict.matched, reason: verdict.reason))
             if verdict.matched, chosen == nil {
                 chosen = decision(outcome: rule.outcome, rule: rule.name, event: event)

@@ -34,7 +34,9 @@ public struct TranscriptCondition: Sendable, Hashable {
         self.minTurns = minTurns
     }
 
-    func evaluate(in context: EvaluationContext, explain: Bool) -> Verdict {
+    /// The verdict with its reasons; `TranscriptNode` holds the fast path.
+    func explain(in context: EvaluationContext) -> Verdict {
+        let explain = true
         var notes: [String] = []
         let who = speaker == .any ? "" : "\(speaker.rawValue) "
         if let any {

@@ -1,5 +1,5 @@
 /// Where each phrase of a rule set occurs in one transcript, by speaker, and whether negated.
-public struct TranscriptAnalysis: Sendable {
+public final class TranscriptAnalysis: @unchecked Sendable {
     /// A phrase occurrence: the turn it is in and, if negated, the negator's word id.
     public struct Occurrence: Sendable, Equatable {
         /// The zero-based turn index.
@@ -10,23 +10,40 @@ public struct TranscriptAnalysis: Sendable {
 
     /// The turns that were analysed.
     public let turns: [Turn]
-    private var firstAffirmed: [Int32]
-    private var firstNegated: [Occurrence?]
+    /// First affirmed and first negated turn (and its negator) per phrase and speaker; -1 for none.
+    private let firstAffirmed: UnsafeMutableBufferPointer<Int32>
+    private let firstNegated: UnsafeMutableBufferPointer<Int32>
+    private let negatorOfFirst: UnsafeMutableBufferPointer<Int32>
 
     init(phraseCount: Int, turns: [Turn]) {
         self.turns = turns
-        firstAffirmed = Array(repeating: -1, count: phraseCount * 2)
-        firstNegated = Array(repeating: nil, count: phraseCount * 2)
+        let size = max(1, phraseCount * 2)
+        firstAffirmed = .allocate(capacity: size)
+        firstAffirmed.initialize(repeating: -1)
+        firstNegated = .allocate(capacity: size)
+        firstNegated.initialize(repeating: -1)
+        negatorOfFirst = .allocate(capacity: size)
+        negatorOfFirst.initialize(repeating: -1)
     }
 
+    deinit {
+        firstAffirmed.deallocate()
+        firstNegated.deallocate()
+        negatorOfFirst.deallocate()
+    }
+
+    @inline(__always)
     private static func slot(_ phrase: Int, _ speaker: Speaker) -> Int {
-        phrase * 2 + (speaker == .customer ? 0 : 1)
+        phrase &* 2 &+ (speaker == .customer ? 0 : 1)
     }
 
-    mutating func record(phrase: Int, speaker: Speaker, turn: Int32, negator: Int32?) {
+    func record(phrase: Int, speaker: Speaker, turn: Int32, negator: Int32?) {
         let slot = Self.slot(phrase, speaker)
         if let negator {
-            if firstNegated[slot] == nil { firstNegated[slot] = Occurrence(turn: turn, negator: negator) }
+            if firstNegated[slot] < 0 {
+                firstNegated[slot] = turn
+                negatorOfFirst[slot] = negator
+            }
         } else if firstAffirmed[slot] < 0 {
             firstAffirmed[slot] = turn
         }
@@ -36,20 +53,33 @@ public struct TranscriptAnalysis: Sendable {
     /// occurrence at all when `respectNegation` is false.
     public func occurrence(of phrase: Int, by speakers: SpeakerFilter, respectNegation: Bool) -> Occurrence? {
         var best: Occurrence?
-        for speaker in speakers.speakers {
-            let slot = Self.slot(phrase, speaker)
-            var candidate: Occurrence?
-            if firstAffirmed[slot] >= 0 { candidate = Occurrence(turn: firstAffirmed[slot], negator: nil) }
-            if !respectNegation, let negated = firstNegated[slot], negated.turn < (candidate?.turn ?? .max) {
-                candidate = negated
+        for slot in slots(phrase, speakers) {
+            var turn = firstAffirmed[slot]
+            var negator: Int32?
+            if !respectNegation, firstNegated[slot] >= 0, turn < 0 || firstNegated[slot] < turn {
+                turn = firstNegated[slot]
+                negator = negatorOfFirst[slot]
             }
-            if let candidate, candidate.turn < (best?.turn ?? .max) { best = candidate }
+            if turn >= 0, turn < (best?.turn ?? .max) { best = Occurrence(turn: turn, negator: negator) }
         }
         return best
     }
 
     /// The first negated occurrence of `phrase` by one of `speakers`, for explanations.
     public func negatedOccurrence(of phrase: Int, by speakers: SpeakerFilter) -> Occurrence? {
-        speakers.speakers.compactMap { firstNegated[Self.slot(phrase, $0)] }.min { $0.turn < $1.turn }
+        var best: Occurrence?
+        for slot in slots(phrase, speakers) where firstNegated[slot] >= 0 && firstNegated[slot] < (best?.turn ?? .max) {
+            best = Occurrence(turn: firstNegated[slot], negator: negatorOfFirst[slot])
+        }
+        return best
+    }
+
+    @inline(__always)
+    private func slots(_ phrase: Int, _ speakers: SpeakerFilter) -> Range<Int> {
+        switch speakers {
+        case .customer: return phrase * 2 ..< phrase * 2 + 1
+        case .agent: return phrase * 2 + 1 ..< phrase * 2 + 2
+        case .any: return phrase * 2 ..< phrase * 2 + 2
+        }
     }
 }

@@ -8,10 +8,10 @@ public struct Vocabulary: Sendable {
         "nor", "without", "hardly",
     ]
 
-    private var bytes: [UInt8] = []
-    private var starts: [Int] = [0]
-    private var hashes: [UInt64] = []
-    private var slots: [Int32] = Array(repeating: -1, count: 64)
+    private(set) var bytes: [UInt8] = []
+    private(set) var starts: [Int] = [0]
+    private(set) var hashes: [UInt64] = []
+    private(set) var slots: [Int32] = Array(repeating: -1, count: 64)
     /// Whether each word id is a negator.
     public private(set) var isNegator: [Bool] = []
 
