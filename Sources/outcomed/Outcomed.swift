@@ -3,7 +3,6 @@ import Foundation
 import OutcomeDaemon
 
 /// The `outcomed` command line: argument parsing only; the work happens in OutcomeDaemon.
-@main
 struct Outcomed: AsyncParsableCommand {
     static let version = OutcomedVersion.current
 
@@ -13,8 +12,7 @@ struct Outcomed: AsyncParsableCommand {
         subcommands: [ServeCommand.self, CheckCommand.self, TestCommand.self, ExplainCommand.self, QueueCommand.self, VersionCommand.self]
     )
 
-    static func main() async {
-        _ = CurlClient.globalInit
+    nonisolated static func execute() async {
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

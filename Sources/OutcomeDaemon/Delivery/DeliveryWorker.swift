@@ -312,7 +312,9 @@ public final class DeliveryWorker: Service, Sendable {
         return value["data"]?["call_outcome"]?.stringValue
     }
 
+    /// One decimal place, as the log keys `duration_ms` and `retry_in_s` carry.
     static func format(_ value: Double) -> String {
-        String(format: "%.1f", value)
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10))"
     }
 }

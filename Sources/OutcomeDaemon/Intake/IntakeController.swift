@@ -120,7 +120,7 @@ public final class IntakeController: Sendable {
         }
 
         let decision = config.rules.decide(event)
-        let key = idempotencyKey.flatMap { request.headers[$0] }.map { "key:" + $0 } ?? "sha256:" + SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let key = idempotencyKey.flatMap { request.headers[$0] }.map { "key:" + $0 } ?? "sha256:" + Hex.encode(SHA256.hash(data: body))
         let receipt: IntakeReceipt
         do {
             receipt = try await writer.commit(IntakeRecord(idempotencyKey: key, callID: event.callID, body: body, decision: decision))

@@ -62,7 +62,7 @@ public struct SenderAuthenticator: Sendable {
         var message = Array("\(timestamp).".utf8)
         message.append(contentsOf: body)
         let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
-        return "t=\(timestamp),v1=" + code.map { String(format: "%02x", $0) }.joined()
+        return "t=\(timestamp),v1=" + Hex.encode(code)
     }
 
     static func hexBytes(_ text: String) -> [UInt8]? {

@@ -27,17 +27,37 @@ public struct LineLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var fields = metadata
-        if let extra = event.metadata { fields.merge(extra) { $1 } }
-        let name = fields.removeValue(forKey: "event").map { "\($0)" } ?? event.message.description
-        var pairs: [(String, String)] = [("ts", Self.timestamp()), ("level", event.level.rawValue), ("event", name)]
-        if event.message.description != name { pairs.append(("msg", event.message.description)) }
-        for key in fields.keys.sorted() { pairs.append((key, "\(fields[key]!)")) }
-        var line = journal ? "<\(Self.priority(event.level))>" : ""
-        switch format {
-        case .logfmt: line += pairs.map { "\($0.0)=\(Self.logfmtValue($0.1))" }.joined(separator: " ")
-        case .json: line += "{" + pairs.map { "\(Self.jsonString($0.0)):\(Self.jsonString($0.1))" }.joined(separator: ",") + "}"
+        if let extra = event.metadata {
+            if fields.isEmpty { fields = extra } else { fields.merge(extra) { $1 } }
         }
-        writer.write(line + "\n")
+        let message = event.message.description
+        let name = fields.removeValue(forKey: "event").map { "\($0)" } ?? message
+        var line = journal ? "<\(Self.priority(event.level))>" : ""
+        line.reserveCapacity(256)
+        var first = true
+        func add(_ key: String, _ value: String) {
+            switch format {
+            case .logfmt:
+                if !first { line += " " }
+                line += key
+                line += "="
+                line += Self.logfmtValue(value)
+            case .json:
+                line += first ? "{" : ","
+                line += Self.jsonString(key)
+                line += ":"
+                line += Self.jsonString(value)
+            }
+            first = false
+        }
+        add("ts", Self.timestamp())
+        add("level", event.level.rawValue)
+        add("event", name)
+        if message != name { add("msg", message) }
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) { add(key, "\(value)") }
+        if format == .json { line += "}" }
+        line += "\n"
+        writer.write(line)
     }
 
     /// The syslog priority of a level.
@@ -69,9 +89,27 @@ public struct LineLogHandler: LogHandler {
         var time = tm()
         var seconds = now.tv_sec
         gmtime_r(&seconds, &time)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-            time.tm_year + 1900, time.tm_mon + 1, time.tm_mday, time.tm_hour, time.tm_min, time.tm_sec, now.tv_nsec / 1_000_000
-        )
+        var text = ""
+        text.reserveCapacity(24)
+        func append(_ value: Int, width: Int) {
+            var digits = String(value)
+            while digits.count < width { digits = "0" + digits }
+            text += digits
+        }
+        append(Int(time.tm_year) + 1900, width: 4)
+        text += "-"
+        append(Int(time.tm_mon) + 1, width: 2)
+        text += "-"
+        append(Int(time.tm_mday), width: 2)
+        text += "T"
+        append(Int(time.tm_hour), width: 2)
+        text += ":"
+        append(Int(time.tm_min), width: 2)
+        text += ":"
+        append(Int(time.tm_sec), width: 2)
+        text += "."
+        append(Int(now.tv_nsec) / 1_000_000, width: 3)
+        text += "Z"
+        return text
     }
 }

@@ -1,22 +1,37 @@
 import Metrics
+import Synchronization
 
 /// The series of SPEC §7, recorded through swift-metrics (exported by swift-prometheus).
 public enum OutcomedMetrics {
+    /// Counters by label set, made once: intake bumps two per event, and making a counter
+    /// through the factory each time costs more than the increment.
+    private static let counters = Mutex<[String: Counter]>([:])
+
+    private static func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        let key = label + dimensions.map { "|" + $0.0 + "=" + $0.1 }.joined()
+        return counters.withLock { cache in
+            if let counter = cache[key] { return counter }
+            let counter = Counter(label: label, dimensions: dimensions)
+            cache[key] = counter
+            return counter
+        }
+    }
+
     /// Events by result: accepted, duplicate, ignored or rejected.
     public static func event(_ result: String) {
-        Counter(label: "outcomed_events_total", dimensions: [("result", result)]).increment()
+        counter("outcomed_events_total", [("result", result)]).increment()
     }
 
     /// A decision by rule, outcome and action.
     public static func decision(rule: String?, outcome: String?, action: String) {
-        Counter(label: "outcomed_decisions_total", dimensions: [
+        counter("outcomed_decisions_total", [
             ("rule", rule ?? (outcome == nil ? "none" : "default_outcome")), ("outcome", outcome ?? "none"), ("action", action),
         ]).increment()
     }
 
     /// A delivery attempt's result (done, retry or dead) and HTTP status (`none` without one).
     public static func delivery(result: String, status: Int?, duration: Duration?) {
-        Counter(label: "outcomed_deliveries_total", dimensions: [("result", result), ("status", status.map(String.init) ?? "none")]).increment()
+        counter("outcomed_deliveries_total", [("result", result), ("status", status.map(String.init) ?? "none")]).increment()
         if let duration {
             Metrics.Timer(label: "outcomed_delivery_duration_seconds").recordNanoseconds(duration.milliseconds * 1_000_000)
         }

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Metrics
 import NIOCore
+import NIOPosix
 import Prometheus
 import ServiceLifecycle
 
@@ -10,6 +11,12 @@ import ServiceLifecycle
 /// ServiceGroup. The delivery worker comes first so that it drains last; the reloader and the
 /// shutdown announcer come last so that they stop first.
 public enum Daemon {
+    /// Runs Swift Concurrency on the server's event loops, so a request is handled without
+    /// hopping between NIO's threads and the global pool. Call it from `main`, before any task.
+    public static func runConcurrencyOnEventLoops() {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    }
+
     /// Installs the log handler for the whole process (once).
     public static func bootstrapLogging(format: LogFormat, level: Logger.Level, environment: [String: String] = ProcessInfo.processInfo.environment) {
         let journal = isJournal(environment["JOURNAL_STREAM"])

@@ -15,6 +15,7 @@ public enum Speaker: String, Sendable, Hashable, CaseIterable {
 
     /// Maps a plain-text line prefix (`User`, `AI`, ...) to a speaker, if it is one.
     public init?(prefix: some StringProtocol) {
+        guard prefix.utf8.count <= 9 else { return nil }
         switch prefix.lowercased() {
         case "user", "customer", "human", "caller", "lead", "contact": self = .customer
         case "ai", "assistant", "bot", "agent": self = .agent

@@ -12,23 +12,44 @@ public struct Transcript: Sendable, Hashable {
     /// A line without a known prefix continues the turn before it; text before any prefix is `other`.
     public init(plainText: String) {
         var turns: [Turn] = []
-        for line in plainText.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
-            if let colon = line.firstIndex(of: ":"),
-               let speaker = Speaker(prefix: line[..<colon].trimmingCharacters(in: " \t"))
-            {
-                let body = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
-                turns.append(Turn(speaker: speaker, text: String(body)))
-                continue
-            }
-            let body = line.trimmingCharacters(in: " \t")
-            if body.isEmpty { continue }
-            if turns.isEmpty {
-                turns.append(Turn(speaker: .other, text: String(body)))
-            } else {
-                turns[turns.count - 1].text += "\n" + body
+        var utf8 = Array(plainText.utf8)
+        utf8.withUnsafeMutableBufferPointer { bytes in
+            var lineStart = 0
+            while lineStart <= bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 0x0A, bytes[lineEnd] != 0x0D { lineEnd += 1 }
+                Self.addLine(bytes, lineStart..<lineEnd, to: &turns)
+                if lineEnd < bytes.count, bytes[lineEnd] == 0x0D, lineEnd + 1 < bytes.count, bytes[lineEnd + 1] == 0x0A { lineEnd += 1 }
+                lineStart = lineEnd + 1
             }
         }
         self.turns = turns
+    }
+
+    private static func addLine(_ bytes: UnsafeMutableBufferPointer<UInt8>, _ range: Range<Int>, to turns: inout [Turn]) {
+        let line = trimmed(bytes, range)
+        guard !line.isEmpty else { return }
+        if let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) {
+            let prefix = trimmed(bytes, line.lowerBound..<colon)
+            if prefix.count <= 9, let speaker = Speaker(prefix: String(decoding: UnsafeBufferPointer(rebasing: bytes[prefix]), as: UTF8.self)) {
+                let body = trimmed(bytes, (colon + 1)..<line.upperBound)
+                turns.append(Turn(speaker: speaker, text: String(decoding: UnsafeBufferPointer(rebasing: bytes[body]), as: UTF8.self)))
+                return
+            }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[line]), as: UTF8.self)
+        if turns.isEmpty {
+            turns.append(Turn(speaker: .other, text: text))
+        } else {
+            turns[turns.count - 1].text += "\n" + text
+        }
+    }
+
+    private static func trimmed(_ bytes: UnsafeMutableBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+        return lower..<upper
     }
 
     /// Builds a transcript from role-tagged messages such as `[{"role":"user","message":"..."}]`.
@@ -44,14 +65,5 @@ public struct Transcript: Sendable, Hashable {
             turns.append(Turn(speaker: Speaker(role: role), text: text))
         }
         self.turns = turns
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: String) -> Substring {
-        var s = self
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return s
     }
 }
