@@ -71,6 +71,8 @@ let package = Package(
             dependencies: [
                 "OutcomeEngine",
                 "OutcomeDaemon",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

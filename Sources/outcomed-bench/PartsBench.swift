@@ -1,0 +1,56 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import Logging
+import OutcomeDaemon
+import OutcomeEngine
+
+/// What each stage of intake costs per event, in-process: where the intake budget goes.
+struct PartsBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "parts", abstract: "Microseconds per event for each intake stage.")
+
+    @Option(help: "The rules.")
+    var config = "config/outcomed.yaml"
+
+    @Option(help: "An event body.")
+    var event = "config/examples/events/commvoice-envelope-not-interested.json"
+
+    func run() throws {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: event)))
+        let rules = try Config.load(path: config, mode: .rules).rules
+        var figures: [(String, Double)] = []
+        func measure(_ name: String, rounds: Int = 20000, per: Int = 1, _ body: () throws -> Void) rethrows {
+            let start = ContinuousClock.now
+            for _ in 0..<rounds { try body() }
+            let elapsed = ContinuousClock.now - start
+            let micros = Double(elapsed.components.seconds) * 1e6 + Double(elapsed.components.attoseconds) / 1e12
+            figures.append((name, micros / Double(rounds * per)))
+        }
+        try measure("parse_us") { _ = try JSONParser().parse(bytes) }
+        let value = try JSONParser().parse(bytes)
+        try measure("normalize_us") { _ = try CallEvent.normalize(value) }
+        guard case .event(let call) = try CallEvent.normalize(value) else { return }
+        measure("decide_us") { _ = rules.decide(call) }
+        measure("sha256_us") { _ = Array(SHA256.hash(data: bytes)) }
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outcomed-parts-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try QueueStore(path: directory + "/queue.sqlite")
+        let decision = rules.decide(call)
+        var counter = 0
+        let cpuBefore = clock()
+        try measure("commit_us_in_batches_of_64", rounds: 300, per: 64) {
+            let batch = (0..<64).map { _ -> IntakeRecord in
+                counter += 1
+                return IntakeRecord(idempotencyKey: "k\(counter)", callID: "c\(counter)", body: bytes, decision: decision)
+            }
+            _ = try store.record(batch, now: QueueStore.milliseconds())
+        }
+        figures.append(("commit_cpu_us", Double(clock() - cpuBefore) / Double(CLOCKS_PER_SEC) * 1e6 / Double(300 * 64)))
+        let logger = Logger(label: "parts") { _ in LineLogHandler(format: .logfmt, level: .info, journal: false) }
+        measure("log_line_us") {
+            logger.info("decided", metadata: ["event": "decided", "call_id": "\(call.callID)", "rule": "lead", "outcome": "interested", "job_id": "1"])
+        }
+        print("{" + figures.map { "\"\($0.0)\": \((($0.1) * 100).rounded() / 100)" }.joined(separator: ", ") + "}")
+    }
+}
