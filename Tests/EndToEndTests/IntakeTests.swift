@@ -6,7 +6,7 @@ import OutcomeDaemon
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct IntakeTests {
     @Test func everyRowOfTheResponseTable() async throws {
-        let daemon = try Daemon(maxBody: "4KiB")
+        let daemon = try Daemon(maxBody: "1MiB")
         try await daemon.start()
 
         let accepted = try await daemon.post(Daemon.event("c-accept"))
@@ -44,12 +44,12 @@ struct IntakeTests {
             ("not JSON", Array("hello".utf8), ["Content-Type: application/json"], 400, "invalid JSON at byte 0"),
             ("not an object", Array("[1, 2]".utf8), ["Content-Type: application/json"], 400, "not an object"),
             ("truncated", Array(#"{"data": {"id": "c-trunc", "is_lead": tr"#.utf8), ["Content-Type: application/json"], 400, "invalid JSON at byte"),
-            ("100,000 deep", Array((String(repeating: "[", count: 100_000)).utf8), ["Content-Type: application/json"], 413, "max_body"),
+            ("100,000 deep", Array((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8), ["Content-Type: application/json"], 400, "nesting deeper than 64"),
             ("invalid UTF-8", Array(#"{"id": ""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8), ["Content-Type: application/json"], 400, "not valid UTF-8"),
             ("no call id", Array(#"{"data": {"name": "x"}}"#.utf8), ["Content-Type: application/json"], 422, "no call id"),
             ("wrong content type", Array(Daemon.event("c-ct").utf8), ["Content-Type: text/plain"], 415, "text/plain"),
             ("no content type", Array(Daemon.event("c-ct2").utf8), ["Content-Type:"], 415, "missing"),
-            ("one byte over", Array((Daemon.event("c-big") + String(repeating: " ", count: 4097)).utf8.prefix(4097)), ["Content-Type: application/json"], 413, "4096 bytes"),
+            ("one byte over", Array((Daemon.event("c-big") + String(repeating: " ", count: 1 << 20)).utf8.prefix((1 << 20) + 1)), ["Content-Type: application/json"], 413, "1048576 bytes"),
         ]
         for (name, bytes, headers, status, message) in rejections {
             let response = try await daemon.post(bytes, headers: headers)
@@ -62,7 +62,7 @@ struct IntakeTests {
         #expect(deepResponse.status == 400)
         #expect((jsonObject(deepResponse)["error"] as? String)?.contains("nesting deeper than 64") == true)
         let exact = Daemon.event("c-exact")
-        let padded = exact + String(repeating: " ", count: 4096 - exact.utf8.count)
+        let padded = exact + String(repeating: " ", count: (1 << 20) - exact.utf8.count)
         #expect(try await daemon.post(padded).status == 202)
 
         let stats = try daemon.queueStats()

@@ -8,14 +8,19 @@ struct SystemdNotifyTests {
         let path: String
         let descriptor: Int32
 
+        /// Binds `path`; a path that starts with `@` is in the abstract namespace.
         init(path: String) throws {
             self.path = path
             descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
             var address = sockaddr_un()
             address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+            var bytes = Array(path.utf8)
+            let abstract = bytes.first == UInt8(ascii: "@")
+            if abstract { bytes[0] = 0 } else { bytes.append(0) }
+            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+            let length = abstract ? MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count : MemoryLayout<sockaddr_un>.size
             let bound = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(length)) }
             }
             guard bound == 0 else { throw Daemon.DaemonError.timeout("cannot bind \(path)") }
             var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
@@ -24,7 +29,7 @@ struct SystemdNotifyTests {
 
         deinit {
             close(descriptor)
-            unlink(path)
+            if !path.hasPrefix("@") { unlink(path) }
         }
 
         /// Messages received until `condition` holds for everything received, or `timeout`.
@@ -60,6 +65,15 @@ struct SystemdNotifyTests {
         notify.receive(until: { $0.contains("STOPPING=1") }, timeout: .seconds(10), into: &messages)
         #expect(messages.contains("STOPPING=1"), "\(messages)")
         #expect(try await daemon.waitForExit(timeout: .seconds(15)) == 0)
+    }
+
+    @Test func anAbstractNotifySocketGetsReady() async throws {
+        let daemon = try Daemon()
+        let notify = try NotifySocket(path: "@outcomed-test-\(UUID().uuidString)")
+        try await daemon.start(extraEnvironment: ["NOTIFY_SOCKET": notify.path])
+        var messages: [String] = []
+        notify.receive(until: { $0.contains { $0.hasPrefix("READY=1") } }, timeout: .seconds(10), into: &messages)
+        #expect(messages.contains { $0.hasPrefix("READY=1") }, "\(messages)")
     }
 
     @Test func theWatchdogFallsSilentWhileTheDeliveryLoopIsStuck() async throws {
