@@ -34,8 +34,6 @@ public final class DeliveryWorker: Service, Sendable {
     private let circuitOpen = Atomic<Bool>(false)
     /// How long in-flight PATCHes get to finish at shutdown.
     public let drainTimeout: Duration
-    /// Called after each batch of results is committed (metrics, tests).
-    private let observer: (@Sendable (DeliveryEvent) -> Void)?
 
     /// Creates a worker; `now` gives Unix milliseconds, `random` a number in `0..<1`.
     public init(
@@ -45,8 +43,7 @@ public final class DeliveryWorker: Service, Sendable {
         logger: Logger,
         drainTimeout: Duration = .seconds(10),
         now: @escaping @Sendable () -> Int64 = { QueueStore.milliseconds() },
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        observer: (@Sendable (DeliveryEvent) -> Void)? = nil
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.store = store
         self.client = client
@@ -55,7 +52,6 @@ public final class DeliveryWorker: Service, Sendable {
         self.drainTimeout = drainTimeout
         self.now = now
         self.random = random
-        self.observer = observer
     }
 
     /// Tells the worker a job may be due now.
@@ -101,6 +97,7 @@ public final class DeliveryWorker: Service, Sendable {
         var drainDeadline: Int64?
         var lastPrune: Int64 = 0
         var storeFailures = 0
+        var uncommitted: [JobResult] = []
 
         while true {
             let time = now()
@@ -117,20 +114,23 @@ public final class DeliveryWorker: Service, Sendable {
             if !finished.isEmpty {
                 inFlight -= finished.count
                 if finished.contains(where: \.probe) { probing = false }
-                let results = finished.map { record($0, settings: current, breaker: &breaker, now: time) }
+                uncommitted += finished.map { record($0, settings: current, breaker: &breaker, now: time) }
+            }
+            if !uncommitted.isEmpty {
                 do {
-                    try await store.complete(results, now: time)
+                    try await store.complete(uncommitted, now: time)
+                    uncommitted.removeAll()
                     storeFailures = 0
                 } catch {
+                    // Kept for the next round: the jobs stay in flight, so nothing else claims them meanwhile.
                     storeFailures += 1
-                    logger.error("cannot record delivery results", metadata: ["event": "store_error", "error": "\(error)"])
+                    logger.error("cannot record delivery results", metadata: ["event": "store_error", "error": "\(error)", "results": "\(uncommitted.count)"])
                 }
-                observer?(.committed(results))
             }
 
             let shuttingDown = stopping.load(ordering: .relaxed) || Task.isCancelled
             if shuttingDown {
-                if inFlight == 0 { return }
+                if inFlight == 0 && (uncommitted.isEmpty || storeFailures >= 3) { return }
                 let deadline = drainDeadline ?? time + drainTimeout.milliseconds
                 drainDeadline = deadline
                 if time >= deadline { group.cancelAll() }
