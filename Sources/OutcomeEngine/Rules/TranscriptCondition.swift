@@ -36,43 +36,42 @@ public struct TranscriptCondition: Sendable, Hashable {
 
     /// The verdict with its reasons; `TranscriptNode` holds the fast path.
     func explain(in context: EvaluationContext) -> Verdict {
-        let explain = true
         var notes: [String] = []
         let who = speaker == .any ? "" : "\(speaker.rawValue) "
         if let any {
             let hit = any.lazy.compactMap { phrase in self.occurrence(phrase, context).map { (phrase, $0) } }.first
             guard let (phrase, occurrence) = hit else {
-                return .no(explain ? "no \(who)turn says any of \(list(any))\(negationNotes(any, context))" : "")
+                return .no("no \(who)turn says any of \(list(any))\(negationNotes(any, context))")
             }
-            if explain { notes.append("\(who)said \(phrase) in turn \(occurrence.turn + 1)\(turnQuote(occurrence, context))") }
+            notes.append("\(who)said \(phrase) in turn \(occurrence.turn + 1)\(turnQuote(occurrence, context))")
         }
         if let all {
             for phrase in all {
                 guard let occurrence = occurrence(phrase, context) else {
-                    return .no(explain ? "no \(who)turn says \(phrase)\(negationNotes([phrase], context))" : "")
+                    return .no("no \(who)turn says \(phrase)\(negationNotes([phrase], context))")
                 }
-                if explain { notes.append("\(who)said \(phrase) in turn \(occurrence.turn + 1)") }
+                notes.append("\(who)said \(phrase) in turn \(occurrence.turn + 1)")
             }
         }
         if let none {
             for phrase in none {
                 if let occurrence = occurrence(phrase, context) {
-                    return .no(explain ? "\(phrase) occurs in turn \(occurrence.turn + 1)\(turnQuote(occurrence, context))" : "")
+                    return .no("\(phrase) occurs in turn \(occurrence.turn + 1)\(turnQuote(occurrence, context))")
                 }
             }
-            if explain { notes.append("no \(who)turn says any of \(list(none))") }
+            notes.append("no \(who)turn says any of \(list(none))")
         }
         if let matches {
             let turn = context.event.transcript.turns.firstIndex { speaker.admits($0.speaker) && matches.search($0.text) }
-            guard let turn else { return .no(explain ? "no \(who)turn matches \(matches)" : "") }
-            if explain { notes.append("\(matches) in turn \(turn + 1)") }
+            guard let turn else { return .no("no \(who)turn matches \(matches)") }
+            notes.append("\(matches) in turn \(turn + 1)")
         }
         if let minTurns {
             let count = context.event.transcript.turns.reduce(0) { $0 + (speaker.admits($1.speaker) ? 1 : 0) }
-            guard count >= minTurns else { return .no(explain ? "\(count) \(who)turns, fewer than \(minTurns)" : "") }
-            if explain { notes.append("\(count) \(who)turns >= \(minTurns)") }
+            guard count >= minTurns else { return .no("\(count) \(who)turns, fewer than \(minTurns)") }
+            notes.append("\(count) \(who)turns >= \(minTurns)")
         }
-        return .yes(explain ? notes.joined(separator: "; ") : "")
+        return .yes(notes.joined(separator: "; "))
     }
 
     private func occurrence(_ phrase: Phrase, _ context: EvaluationContext) -> TranscriptAnalysis.Occurrence? {

@@ -22,11 +22,6 @@ public struct PhraseIndex: Sendable {
         idsByWords[words] = id
         return id
     }
-
-    /// Tokenises `transcript` and records where each phrase occurs.
-    public func analyze(_ transcript: Transcript) -> TranscriptAnalysis {
-        PhraseTable(self).analyze(transcript)
-    }
 }
 
 /// A known word of a turn: its id, its clause, and its position among all the turn's words.

@@ -4,15 +4,6 @@ public enum SpeakerFilter: String, Sendable, Hashable, CaseIterable {
     case agent
     case any
 
-    /// The speakers it admits.
-    public var speakers: [Speaker] {
-        switch self {
-        case .customer: return [.customer]
-        case .agent: return [.agent]
-        case .any: return [.customer, .agent]
-        }
-    }
-
     /// Whether a turn by `speaker` is read.
     public func admits(_ speaker: Speaker) -> Bool {
         switch self {
