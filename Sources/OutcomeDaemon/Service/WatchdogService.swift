@@ -38,7 +38,7 @@ public struct WatchdogService: Service {
             } else {
                 logger.error("delivery loop is stuck; watchdog pings stopped", metadata: ["event": "watchdog", "stale_ms": "\(age)"])
             }
-            if let stats = try? store.stats(now: QueueStore.milliseconds()) {
+            if let stats = try? await store.stats(now: QueueStore.milliseconds()) {
                 notifier.notify("STATUS=pending \(stats.pending), in flight \(stats.inFlight), dead \(stats.dead)")
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }

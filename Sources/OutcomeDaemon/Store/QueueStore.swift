@@ -286,23 +286,30 @@ public final class QueueStore: Sendable {
 
     /// Counts by state and the age of the oldest pending job.
     public func stats(now: Int64) throws -> QueueStats {
-        try database.read { db in
-            var stats = QueueStats(pending: 0, inFlight: 0, done: 0, dead: 0, oldestPendingAgeSeconds: 0)
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state") {
-                let n: Int = row["n"]
-                switch JobState(rawValue: row["state"]) {
-                case .pending: stats.pending = n
-                case .inFlight: stats.inFlight = n
-                case .done: stats.done = n
-                case .dead: stats.dead = n
-                case nil: break
-                }
+        try database.read { db in try Self.stats(db, now: now) }
+    }
+
+    /// The same, read on GRDB's reader queue, so that a large table never holds up the caller's thread.
+    public func stats(now: Int64) async throws -> QueueStats {
+        try await database.read { db in try Self.stats(db, now: now) }
+    }
+
+    static func stats(_ db: Database, now: Int64) throws -> QueueStats {
+        var stats = QueueStats(pending: 0, inFlight: 0, done: 0, dead: 0, oldestPendingAgeSeconds: 0)
+        for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state") {
+            let n: Int = row["n"]
+            switch JobState(rawValue: row["state"]) {
+            case .pending: stats.pending = n
+            case .inFlight: stats.inFlight = n
+            case .done: stats.done = n
+            case .dead: stats.dead = n
+            case nil: break
             }
-            if let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(created_at) FROM jobs WHERE state = 'pending'") {
-                stats.oldestPendingAgeSeconds = max(0, Double(now - oldest) / 1000)
-            }
-            return stats
         }
+        if let oldest = try Int64.fetchOne(db, sql: "SELECT MIN(created_at) FROM jobs WHERE state = 'pending'") {
+            stats.oldestPendingAgeSeconds = max(0, Double(now - oldest) / 1000)
+        }
+        return stats
     }
 
     /// Jobs, newest first, optionally of one state and one call.
