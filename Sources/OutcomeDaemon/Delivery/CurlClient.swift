@@ -45,16 +45,16 @@ public final class CurlClient: Sendable {
         var stopping = false
     }
 
-    /// Creates a client and starts its thread; `maxConnections` bounds connections per host, and
-    /// at most `maxBodyBytes` of each answer's body are kept.
+    /// Creates a client and starts its thread. At least `maxConnections` idle connections are
+    /// kept for reuse (callers bound how many requests run at once, so a reload can raise it),
+    /// and at most `maxBodyBytes` of each answer's body are kept.
     public init(timeout: Duration, maxConnections: Int, maxBodyBytes: Int = 64 * 1024, logger: Logger) {
         _ = Self.globalInit
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
         handle = MultiHandle(pointer: curl_multi_init())
-        _ = outcomed_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, maxConnections))
-        _ = outcomed_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(1, maxConnections) * 2)
+        _ = outcomed_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(64, maxConnections * 2))
         let loop = Thread { [self] in
             self.run()
             self.stopped.signal()
