@@ -220,3 +220,24 @@ final class Daemon: @unchecked Sendable {
 func jsonObject(_ response: UpstreamResponse) -> [String: Any] {
     ((try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]) ?? [:]
 }
+
+extension Daemon {
+    /// Holds an exclusive lock on the store from another process (Python's sqlite3) for
+    /// `seconds`; returns once the lock is taken. Wait on the process to know it was released.
+    func lockStore(for seconds: Int) throws -> Process {
+        let locker = Process()
+        locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        locker.arguments = ["python3", "-c", """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+            c.execute('BEGIN EXCLUSIVE')
+            print('locked', flush=True)
+            time.sleep(int(sys.argv[2]))
+            """, storePath, String(seconds)]
+        let out = Pipe()
+        locker.standardOutput = out
+        try locker.run()
+        _ = out.fileHandleForReading.availableData
+        return locker
+    }
+}

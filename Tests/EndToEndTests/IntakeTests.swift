@@ -76,19 +76,7 @@ struct IntakeTests {
         let daemon = try Daemon()
         try await daemon.start()
         #expect(try await daemon.post(Daemon.event("c-before")).status == 202)
-        let locker = Process()
-        locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        locker.arguments = ["python3", "-c", """
-            import sqlite3, sys, time
-            c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
-            c.execute('BEGIN EXCLUSIVE')
-            print('locked', flush=True)
-            time.sleep(9)
-            """, daemon.storePath]
-        let out = Pipe()
-        locker.standardOutput = out
-        try locker.run()
-        _ = out.fileHandleForReading.availableData
+        let locker = try daemon.lockStore(for: 9)
         let started = ContinuousClock.now
         let response = try await daemon.post(Daemon.event("c-locked"))
         #expect(response.status == 503)

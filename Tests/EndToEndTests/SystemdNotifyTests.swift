@@ -88,13 +88,7 @@ struct SystemdNotifyTests {
         try await daemon.mockMode("down")
         #expect(try await daemon.post(Daemon.event("c-stuck")).status == 202)
         try await Task.sleep(for: .milliseconds(300))
-        let locker = Process()
-        locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        locker.arguments = ["python3", "-c", "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\ntime.sleep(7)", daemon.storePath]
-        let out = Pipe()
-        locker.standardOutput = out
-        try locker.run()
-        _ = out.fileHandleForReading.availableData
+        let locker = try daemon.lockStore(for: 7)
         try await Task.sleep(for: .milliseconds(500))
         var pings: [ContinuousClock.Instant] = []
         let deadline = ContinuousClock.now + .seconds(6)
