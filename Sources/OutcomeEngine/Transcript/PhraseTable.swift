@@ -20,8 +20,16 @@ final class PhraseTable: @unchecked Sendable {
         let vocabulary = index.vocabulary
         phraseCount = index.count
         maxWordLength = zip(vocabulary.starts.dropFirst(), vocabulary.starts).map { $0 - $1 }.max() ?? 0
-        slots = Self.copy(vocabulary.slots)
-        slotMask = vocabulary.slots.count - 1
+        var capacity = 64
+        while capacity < vocabulary.count * 2 { capacity *= 2 }
+        var table = [Int32](repeating: -1, count: capacity)
+        for (id, hash) in vocabulary.hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & (capacity - 1)
+            while table[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
+            table[slot] = Int32(id)
+        }
+        slots = Self.copy(table)
+        slotMask = capacity - 1
         hashes = Self.copy(vocabulary.hashes)
         starts = Self.copy(vocabulary.starts)
         bytes = Self.copy(vocabulary.bytes.isEmpty ? [0] : vocabulary.bytes)
