@@ -10,6 +10,10 @@ public struct IntakeRecord: Sendable {
     public var body: [UInt8]
     /// What the rules decided.
     public var decision: Decision
+    /// The 202 body up to the event id, and after the job id: built before the single writer
+    /// gets the record, which only splices the two ids in.
+    let responseHead: String
+    let responseTail: String
 
     /// Creates a record.
     public init(idempotencyKey: String, callID: String, body: [UInt8], decision: Decision) {
@@ -17,5 +21,13 @@ public struct IntakeRecord: Sendable {
         self.callID = callID
         self.body = body
         self.decision = decision
+        let string = { (value: String?) in value.map { JSONValue.string($0).serialized() } ?? "null" }
+        responseHead = #"{"action":"# + string(decision.action.rawValue) + #","call_id":"# + string(callID) + #","event_id":"#
+        responseTail = #","outcome":"# + string(decision.outcome) + #","rule":"# + string(decision.rule) + "}"
+    }
+
+    /// The 202 body: the same text as the sorted-key JSON object of the decision and its ids.
+    func response(eventID: Int64, jobID: Int64?) -> String {
+        responseHead + String(eventID) + #","job_id":"# + (jobID.map { String($0) } ?? "null") + responseTail
     }
 }

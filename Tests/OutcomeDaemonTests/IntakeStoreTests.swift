@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import OutcomeEngine
+import Testing
+@testable import OutcomeDaemon
+
+/// What intake commits: ids, the stored 202 body, duplicates and coalescing, and the WAL.
+struct IntakeStoreTests {
+    static func record(_ key: String, call: String, outcome: String? = "interested", rule: String? = "lead \"hot\"") -> IntakeRecord {
+        IntakeRecord(
+            idempotencyKey: key, callID: call, body: Array(#"{"id":"\#(call)"}"#.utf8),
+            decision: Decision(action: outcome == nil ? .noMatch : .queued, outcome: outcome, rule: rule)
+        )
+    }
+
+    @Test func theStoredResponseIsTheSortedJSONOfTheDecisionAndItsIDs() throws {
+        let directory = try TemporaryDirectory()
+        let store = try QueueStore(path: directory.path + "/queue.sqlite")
+        let receipts = try store.record([Self.record("a", call: "c-\u{e9}\n"), Self.record("b", call: "c-2", outcome: nil, rule: nil)], now: 1)
+        let expected = [
+            JSONValue.object([
+                "event_id": .number(1), "call_id": .string("c-\u{e9}\n"), "action": .string("queued"),
+                "outcome": .string("interested"), "rule": .string("lead \"hot\""), "job_id": .number(1),
+            ]).serialized(),
+            JSONValue.object([
+                "event_id": .number(2), "call_id": .string("c-2"), "action": .string("no_match"),
+                "outcome": .null, "rule": .null, "job_id": .null,
+            ]).serialized(),
+        ]
+        #expect(receipts.map(\.response) == expected)
+        let stored = try store.database.read { db in try String.fetchAll(db, sql: "SELECT response FROM events ORDER BY id") }
+        #expect(stored == expected)
+    }
+
+    @Test func idsAreNeverReusedAfterRowsAreDeleted() throws {
+        let directory = try TemporaryDirectory()
+        let store = try QueueStore(path: directory.path + "/queue.sqlite")
+        let first = try store.record([Self.record("a", call: "c-1"), Self.record("b", call: "c-2")], now: 1)
+        #expect(first.map(\.eventID) == [1, 2] && first.map(\.jobID) == [1, 2])
+        try store.database.write { db in
+            try db.execute(sql: "DELETE FROM jobs")
+            try db.execute(sql: "DELETE FROM events")
+        }
+        let next = try store.record([Self.record("c", call: "c-3")], now: 2)
+        #expect(next[0].eventID == 3 && next[0].jobID == 3)
+    }
+
+    @Test func aDuplicateInTheSameBatchGetsTheFirstAnswerAndAPendingJobTakesTheNewerDecision() throws {
+        let directory = try TemporaryDirectory()
+        let store = try QueueStore(path: directory.path + "/queue.sqlite")
+        let receipts = try store.record([
+            Self.record("a", call: "c-1"), Self.record("a", call: "c-1"), Self.record("b", call: "c-1", outcome: "callback", rule: nil),
+        ], now: 1)
+        #expect(receipts.map(\.duplicate) == [false, true, false])
+        #expect(receipts[1].response == receipts[0].response && receipts[1].eventID == 1)
+        #expect(receipts[2].eventID == 2 && receipts[2].jobID == receipts[0].jobID)
+        let jobID = try #require(receipts[0].jobID)
+        let job = try #require(try store.job(jobID))
+        #expect(job.outcome == "callback" && job.eventID == 2 && job.state == .pending)
+        let counts = try store.database.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM events"), try Int.fetchOne(db, sql: "SELECT count(*) FROM jobs"))
+        }
+        #expect(counts.0 == 2 && counts.1 == 1)
+    }
+}
