@@ -4,7 +4,7 @@ import OutcomeEngine
 import Testing
 @testable import OutcomeDaemon
 
-/// What intake commits: ids, the stored 202 body, duplicates and coalescing, and the WAL.
+/// What intake commits: ids, the stored 202 body, duplicates and coalescing.
 struct IntakeStoreTests {
     static func record(_ key: String, call: String, outcome: String? = "interested", rule: String? = "lead \"hot\"") -> IntakeRecord {
         IntakeRecord(

@@ -5,13 +5,13 @@ public struct IntakeRecord: Sendable {
     /// The `Idempotency-Key` header, else the SHA-256 of the body.
     public var idempotencyKey: String
     /// The call id.
-    public var callID: String
+    public let callID: String
     /// The raw body, kept for audits and replays until retention prunes it.
     public var body: [UInt8]
     /// What the rules decided.
-    public var decision: Decision
+    public let decision: Decision
     /// The 202 body up to the event id, and after the job id: built before the single writer
-    /// gets the record, which only splices the two ids in.
+    /// gets the record, which only splices the two ids in (so what they derive from is `let`).
     let responseHead: String
     let responseTail: String
 
