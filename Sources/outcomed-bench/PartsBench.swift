@@ -42,8 +42,7 @@ struct PartsBench: ParsableCommand {
         let batches = (0..<1500).map { round in
             (0..<64).map { index -> IntakeRecord in
                 let counter = round * 64 + index
-                let key = "sha256:" + SHA256.hash(data: Array("\(counter)".utf8)).map { String(format: "%02x", $0) }.joined()
-                return IntakeRecord(idempotencyKey: key, callID: "c\(counter)", body: bytes, decision: decision)
+                return IntakeRecord(idempotencyKey: IntakeRecord.contentKey(of: Array("\(counter)".utf8)), callID: "c\(counter)", body: bytes, decision: decision)
             }
         }
         var next = batches.makeIterator()

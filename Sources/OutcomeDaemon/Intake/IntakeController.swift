@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -120,7 +119,7 @@ public final class IntakeController: Sendable {
         }
 
         let decision = config.rules.decide(event)
-        let key = idempotencyKey.flatMap { request.headers[$0] }.map { "key:" + $0 } ?? "sha256:" + Hex.encode(SHA256.hash(data: body))
+        let key = idempotencyKey.flatMap { request.headers[$0] }.map { "key:" + $0 } ?? IntakeRecord.contentKey(of: body)
         let receipt: IntakeReceipt
         do {
             receipt = try await writer.commit(IntakeRecord(idempotencyKey: key, callID: event.callID, body: body, decision: decision))

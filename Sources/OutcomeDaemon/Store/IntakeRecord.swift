@@ -1,3 +1,4 @@
+import Crypto
 import OutcomeEngine
 
 /// An accepted event and its decision, to be committed together.
@@ -24,6 +25,11 @@ public struct IntakeRecord: Sendable {
         let string = { (value: String?) in value.map { JSONValue.string($0).serialized() } ?? "null" }
         responseHead = #"{"action":"# + string(decision.action.rawValue) + #","call_id":"# + string(callID) + #","event_id":"#
         responseTail = #","outcome":"# + string(decision.outcome) + #","rule":"# + string(decision.rule) + "}"
+    }
+
+    /// The idempotency key of an event sent without an `Idempotency-Key` header: its body's SHA-256.
+    public static func contentKey(of body: [UInt8]) -> String {
+        "sha256:" + Hex.encode(SHA256.hash(data: body))
     }
 
     /// The 202 body: the same text as the sorted-key JSON object of the decision and its ids.
