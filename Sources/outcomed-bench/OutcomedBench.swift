@@ -7,6 +7,6 @@ struct OutcomedBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outcomed-bench",
         abstract: "Benchmarks for outcomed; run by scripts/bench.",
-        subcommands: [RulesBench.self, SeedBench.self, EndToEndBench.self, PartsBench.self]
+        subcommands: [RulesBench.self, SeedBench.self, EndToEndBench.self, PartsBench.self, FloorBench.self]
     )
 }
