@@ -62,4 +62,24 @@ struct IntakeStoreTests {
         }
         #expect(counts.0 == 2 && counts.1 == 1)
     }
+
+    @Test func theWALIsCheckpointedEveryFewHundredPagesUnderSustainedIntake() throws {
+        let directory = try TemporaryDirectory()
+        let store = try QueueStore(path: directory.path + "/queue.sqlite")
+        let padding = String(repeating: "x", count: 860)
+        for batch in 0..<60 {
+            let records = (0..<64).map { index in
+                let call = "c-\(batch)-\(index)"
+                return IntakeRecord(
+                    idempotencyKey: IntakeRecord.contentKey(of: Array(call.utf8)), callID: call,
+                    body: Array(#"{"id":"\#(call)","pad":"\#(padding)"}"#.utf8), decision: Decision(action: .queued, outcome: "interested", rule: "lead")
+                )
+            }
+            _ = try store.record(records, now: Int64(batch))
+        }
+        // A WAL is reused, not truncated, so its size is the most it held between two checkpoints.
+        let pages = try FileManager.default.attributesOfItem(atPath: directory.path + "/queue.sqlite-wal")[.size] as? Int ?? 0
+        let framePages = pages / 4120
+        #expect(framePages > QueueStore.checkpointPages && framePages < QueueStore.checkpointPages + 200)
+    }
 }
