@@ -15,6 +15,9 @@ struct PartsBench: ParsableCommand {
     @Option(help: "An event body.")
     var event = "config/examples/events/commvoice-envelope-not-interested.json"
 
+    @Option(help: "Events per group commit (under wrk's 64 connections, intake averages about 15).")
+    var batch = 64
+
     func run() throws {
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: event)))
         let rules = try Config.load(path: config, mode: .rules).rules
@@ -39,19 +42,20 @@ struct PartsBench: ParsableCommand {
         let decision = rules.decide(call)
         // Records are made up front, so the figure is the commit alone; keys are random
         // SHA-256 digests, as intake makes them.
-        let batches = (0..<1500).map { round in
-            (0..<64).map { index -> IntakeRecord in
-                let counter = round * 64 + index
+        let rounds = 96000 / batch
+        let batches = (0..<rounds).map { round in
+            (0..<batch).map { index -> IntakeRecord in
+                let counter = round * batch + index
                 return IntakeRecord(idempotencyKey: IntakeRecord.contentKey(of: Array("\(counter)".utf8)), callID: "c\(counter)", body: bytes, decision: decision)
             }
         }
         var next = batches.makeIterator()
         let cpuBefore = clock()
-        try measure("commit_us_in_batches_of_64", rounds: 1500, per: 64) {
-            guard let batch = next.next() else { return }
-            _ = try store.record(batch, now: QueueStore.milliseconds())
+        try measure("commit_us", rounds: rounds, per: batch) {
+            guard let records = next.next() else { return }
+            _ = try store.record(records, now: QueueStore.milliseconds())
         }
-        figures.append(("commit_cpu_us", Double(clock() - cpuBefore) / Double(CLOCKS_PER_SEC) * 1e6 / Double(1500 * 64)))
+        figures.append(("commit_cpu_us", Double(clock() - cpuBefore) / Double(CLOCKS_PER_SEC) * 1e6 / Double(rounds * batch)))
         let logger = Logger(label: "parts") { _ in LineLogHandler(format: .logfmt, level: .info, journal: false) }
         measure("log_line_us") {
             logger.info("decided", metadata: ["event": "decided", "call_id": "\(call.callID)", "rule": "lead", "outcome": "interested", "job_id": "1"])
