@@ -107,10 +107,10 @@ public final class QueueStore: Sendable {
         var job: Int64
 
         init(_ db: Database) throws {
-            let row = try Row.fetchOne(db, sql: """
+            let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0), coalesce((SELECT max(id) FROM events), 0)) + 1,
                        max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0), coalesce((SELECT max(id) FROM jobs), 0)) + 1
-                """)
+                """))
             event = row?[0] ?? 1
             job = row?[1] ?? 1
         }
