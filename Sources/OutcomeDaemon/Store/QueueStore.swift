@@ -136,8 +136,7 @@ public final class QueueStore: Sendable {
     /// One call, one line: a pending job for the call takes the new decision; else a new job
     /// is added, which waits while the call has a job in flight.
     static func enqueue(callID: String, outcome: String, rule: String?, eventID: Int64, now: Int64, ids: inout RowIDs, in db: Database) throws -> Int64 {
-        let pendingJob = try db.cachedStatement(sql: "SELECT id FROM jobs WHERE call_id = ? AND state = 'pending'")
-        if let pending = try Int64.fetchOne(pendingJob, arguments: [callID]) {
+        if let pending = try pendingJobID(callID: callID, in: db) {
             try db.cachedStatement(sql: "UPDATE jobs SET outcome = ?, rule = ?, event_id = ?, created_at = ?, updated_at = ? WHERE id = ?")
                 .execute(arguments: [outcome, rule, eventID, now, now, pending])
             return pending
@@ -149,6 +148,11 @@ public final class QueueStore: Sendable {
             VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
             """).execute(arguments: [jobID, callID, outcome, rule, eventID, now, now, now])
         return jobID
+    }
+
+    /// The call's pending job, if it has one (there is at most one).
+    static func pendingJobID(callID: String, in db: Database) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM jobs WHERE call_id = ? AND state = 'pending'"), arguments: [callID])
     }
 
     // MARK: Delivery
@@ -371,7 +375,7 @@ public final class QueueStore: Sendable {
                     change.skipped.append("job \(job.id): is \(job.state.rawValue), only dead jobs are retried")
                     continue
                 }
-                if let pending = try Int64.fetchOne(db, sql: "SELECT id FROM jobs WHERE call_id = ? AND state = 'pending'", arguments: [job.callID]) {
+                if let pending = try Self.pendingJobID(callID: job.callID, in: db) {
                     change.skipped.append("job \(job.id): call \(job.callID) already has pending job \(pending)")
                     continue
                 }
