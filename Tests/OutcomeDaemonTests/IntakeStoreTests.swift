@@ -82,4 +82,16 @@ struct IntakeStoreTests {
         let framePages = pages / 4120
         #expect(framePages > QueueStore.checkpointPages && framePages < QueueStore.checkpointPages + 200)
     }
+
+    @Test func retryingADeadJobSkipsItWhileItsCallHasAPendingJob() throws {
+        let directory = try TemporaryDirectory()
+        let store = try QueueStore(path: directory.path + "/queue.sqlite")
+        let first = try #require(try store.record([Self.record("a", call: "c-1")], now: 1)[0].jobID)
+        try store.database.write { db in try db.execute(sql: "UPDATE jobs SET state = 'dead' WHERE id = ?", arguments: [first]) }
+        let second = try #require(try store.record([Self.record("b", call: "c-1", outcome: "callback")], now: 2)[0].jobID)
+        let change = try store.retry(ids: [first], now: 3)
+        #expect(change.changed.isEmpty)
+        #expect(change.skipped == ["job \(first): call c-1 already has pending job \(second)"])
+        #expect(try store.job(first)?.state == .dead)
+    }
 }
