@@ -6,9 +6,9 @@ import Testing
 
 /// What intake commits: ids, the stored 202 body, duplicates and coalescing.
 struct IntakeStoreTests {
-    static func record(_ key: String, call: String, outcome: String? = "interested", rule: String? = "lead \"hot\"") -> IntakeRecord {
+    static func record(_ key: String, call: String, outcome: String? = "interested", rule: String? = "lead \"hot\"", padding: String = "") -> IntakeRecord {
         IntakeRecord(
-            idempotencyKey: key, callID: call, body: Array(#"{"id":"\#(call)"}"#.utf8),
+            idempotencyKey: key, callID: call, body: Array(#"{"id":"\#(call)","pad":"\#(padding)"}"#.utf8),
             decision: Decision(action: outcome == nil ? .noMatch : .queued, outcome: outcome, rule: rule)
         )
     }
@@ -70,17 +70,14 @@ struct IntakeStoreTests {
         for batch in 0..<60 {
             let records = (0..<64).map { index in
                 let call = "c-\(batch)-\(index)"
-                return IntakeRecord(
-                    idempotencyKey: IntakeRecord.contentKey(of: Array(call.utf8)), callID: call,
-                    body: Array(#"{"id":"\#(call)","pad":"\#(padding)"}"#.utf8), decision: Decision(action: .queued, outcome: "interested", rule: "lead")
-                )
+                return Self.record(IntakeRecord.contentKey(of: Array(call.utf8)), call: call, padding: padding)
             }
             _ = try store.record(records, now: Int64(batch))
         }
         // A WAL is reused, not truncated, so its size is the most it held between two checkpoints.
-        let pages = try FileManager.default.attributesOfItem(atPath: directory.path + "/queue.sqlite-wal")[.size] as? Int ?? 0
-        let framePages = pages / 4120
-        #expect(framePages > QueueStore.checkpointPages && framePages < QueueStore.checkpointPages + 200)
+        let bytes = try FileManager.default.attributesOfItem(atPath: directory.path + "/queue.sqlite-wal")[.size] as? Int ?? 0
+        let frames = bytes / (4096 + 24)  // a WAL frame is one 4 KB page and a 24-byte header
+        #expect(frames > QueueStore.checkpointPages && frames < QueueStore.checkpointPages + 200)
     }
 
     @Test func retryingADeadJobSkipsItWhileItsCallHasAPendingJob() throws {
