@@ -67,6 +67,24 @@ struct SystemdNotifyTests {
         #expect(try await daemon.waitForExit(timeout: .seconds(15)) == 0)
     }
 
+    /// A receiver that never reads fills its queue (`max_dgram_qlen`, 10 here) within a few
+    /// watchdog pings; from then on a blocking send would hang every request on its event loop.
+    @Test func aNotifySocketThatIsNeverReadDoesNotStallIntake() async throws {
+        let daemon = try Daemon()
+        let notify = try NotifySocket(path: daemon.directory + "/notify.sock")
+        try await daemon.start(extraEnvironment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "20000"])
+        try await Task.sleep(for: .milliseconds(500))
+        let started = ContinuousClock.now
+        for index in 0..<40 {
+            #expect(try await daemon.post(Daemon.event("c-unread-\(index)")).status == 202)
+            #expect(try await daemon.get("/healthz").status == 200)
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(10), "80 requests took \(elapsed) while the notify socket was full")
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitForExit(timeout: .seconds(15)) == 0)
+    }
+
     @Test func anAbstractNotifySocketGetsReady() async throws {
         let daemon = try Daemon()
         let notify = try NotifySocket(path: "@outcomed-test-\(UUID().uuidString)")
