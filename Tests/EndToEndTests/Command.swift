@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs a built product of this package and captures what it printed.
 struct Command {
@@ -16,8 +17,9 @@ struct Command {
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
+    /// A built product's path; a name with a slash is already a path.
     static func path(of product: String) -> String {
-        productsDirectory.appendingPathComponent(product).path
+        product.contains("/") ? product : productsDirectory.appendingPathComponent(product).path
     }
 
     static func run(
@@ -25,7 +27,8 @@ struct Command {
         _ arguments: [String],
         environment: [String: String] = [:],
         stdin: Data? = nil,
-        directory: String = root
+        directory: String = root,
+        timeout: Duration = .seconds(60)
     ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path(of: product))
@@ -41,11 +44,29 @@ struct Command {
         process.standardError = err
         process.standardInput = input
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
+        // A child that never exits (a serve that should have refused to start) fails its test instead of hanging the suite.
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout.components.seconds * 1000)), execute: watchdog)
+        defer { watchdog.cancel() }
+        // Both pipes are drained at once: reading one to its end first would deadlock once the
+        // child fills the other's 64 KiB buffer.
+        let errData = Mutex(Data())
+        let errDone = DispatchSemaphore(value: 0)
+        let errReader = err.fileHandleForReading
+        Thread.detachNewThread {
+            let data = errReader.readDataToEndOfFile()
+            errData.withLock { $0 = data }
+            errDone.signal()
+        }
+        let inputWriter = input.fileHandleForWriting
+        Thread.detachNewThread {
+            if let stdin { inputWriter.write(stdin) }
+            try? inputWriter.close()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        errDone.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
     }
 }

@@ -21,14 +21,16 @@ final class Daemon: @unchecked Sendable {
     var mockURL: String { "http://127.0.0.1:\(mockPort)" }
 
     /// Writes a config from `rules` and `server` YAML, and starts the mock (not yet serve).
-    init(server: String = "", rulesConfig: String? = nil, maxBody: String = "64KiB", retry: String = "initial_delay: 100ms\n    max_delay: 1s") throws {
+    /// `storeDirectory` puts the store somewhere else than the temporary directory (a small
+    /// file system, to fill it).
+    init(server: String = "", rulesConfig: String? = nil, maxBody: String = "64KiB", retry: String = "initial_delay: 100ms\n    max_delay: 1s", storeDirectory: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("outcomed-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         configPath = directory + "/outcomed.yaml"
-        storePath = directory + "/queue.sqlite"
+        storePath = (storeDirectory ?? directory) + "/queue.sqlite"
         logPath = directory + "/serve.log"
-        port = try Self.freePort()
-        mockPort = try Self.freePort()
+        port = try TestPorts.reserve()
+        mockPort = try TestPorts.reserve()
         environment = ["OUTCOMED_API_TOKEN": Self.apiToken]
         mock = Process()
         mock.executableURL = URL(fileURLWithPath: Command.path(of: "outcome-api-mock"))
@@ -89,11 +91,13 @@ final class Daemon: @unchecked Sendable {
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    /// Starts `outcomed serve` and waits until it answers `/healthz`.
-    func start(extraArguments: [String] = [], extraEnvironment: [String: String] = [:]) async throws {
+    /// Starts `outcomed serve` and waits until it answers `/healthz`; `wrapper` runs it through
+    /// another command (`prlimit --nofile=256 --`).
+    func start(extraArguments: [String] = [], extraEnvironment: [String: String] = [:], wrapper: [String] = []) async throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Command.path(of: "outcomed"))
-        process.arguments = ["serve", "--config", configPath] + extraArguments
+        let command = wrapper + [Command.path(of: "outcomed"), "serve", "--config", configPath] + extraArguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NOTIFY_SOCKET")
         env.removeValue(forKey: "JOURNAL_STREAM")
@@ -128,6 +132,13 @@ final class Daemon: @unchecked Sendable {
             case .timeout(let what): return "timed out: \(what)"
             }
         }
+    }
+
+    /// Kills serve and waits for it.
+    func stop() {
+        guard let serve, serve.isRunning else { return }
+        kill(serve.processIdentifier, SIGKILL)
+        serve.waitUntilExit()
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
@@ -193,21 +204,6 @@ final class Daemon: @unchecked Sendable {
             usleep(10_000)
         }
         throw DaemonError.timeout("nothing listens on port \(port)")
-    }
-
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
-        }
-        guard bound else { throw DaemonError.timeout("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func event(_ callID: String, lead: Bool = true, chat: String = "AI: hello\nUser: hi") -> String {
