@@ -155,7 +155,7 @@ extension Config {
     }
 
     static func serverConfig(_ node: Node, reader: YAMLReader) throws(ConfigError) -> ServerConfig {
-        let mapping = try reader.mapping(node, "server", allowed: ["listen", "max_body", "auth"])
+        let mapping = try reader.mapping(node, "server", allowed: ["listen", "max_body", "auth", "idle_timeout", "read_timeout", "max_connections"])
         var server = ServerConfig()
         if let listenNode = mapping["listen"] {
             let text = try reader.string(listenNode, "listen")
@@ -167,6 +167,15 @@ extension Config {
         if let sizeNode = mapping["max_body"] {
             server.maxBody = try reader.size(sizeNode, "max_body")
             guard server.maxBody > 0 else { throw reader.error(sizeNode, "max_body must be more than 0") }
+        }
+        for (key, keyPath) in [("idle_timeout", \ServerConfig.idleTimeout), ("read_timeout", \ServerConfig.readTimeout)] {
+            guard let durationNode = mapping[key] else { continue }
+            let duration = try reader.duration(durationNode, key)
+            guard duration > .zero else { throw reader.error(durationNode, "\(key) must be more than 0") }
+            server[keyPath: keyPath] = duration
+        }
+        if let connectionsNode = mapping["max_connections"] {
+            server.maxConnections = try reader.int(connectionsNode, "max_connections", min: 1)
         }
         if let authNode = mapping["auth"] {
             let secrets = ["bearer_token", "shared_secret", "hmac_secret"]

@@ -11,18 +11,23 @@ public final class IntakeController: Sendable {
     private let live: LiveConfigHolder
     private let writer: IntakeWriter
     private let store: QueueStore
+    private let health: StoreHealth
     private let logger: Logger
     private let onQueued: @Sendable () -> Void
     private let reload: @Sendable () async -> Result<Void, ConfigError>
     private let metrics: PrometheusCollectorRegistry?
     private let stopping = Atomic<Bool>(false)
     private let idempotencyKey = HTTPField.Name("Idempotency-Key")
+    /// The longest `Idempotency-Key` kept; a longer one is a 400.
+    static let maxIdempotencyKeyBytes = 256
 
-    /// Creates the controller; `onQueued` wakes delivery, `reload` runs a config reload.
+    /// Creates the controller; `health` answers readiness, `onQueued` wakes delivery, `reload`
+    /// runs a config reload.
     public init(
         live: LiveConfigHolder,
         writer: IntakeWriter,
         store: QueueStore,
+        health: StoreHealth,
         metrics: PrometheusCollectorRegistry?,
         logger: Logger,
         onQueued: @escaping @Sendable () -> Void,
@@ -31,6 +36,7 @@ public final class IntakeController: Sendable {
         self.live = live
         self.writer = writer
         self.store = store
+        self.health = health
         self.metrics = metrics
         self.logger = logger
         self.onQueued = onQueued
@@ -51,10 +57,14 @@ public final class IntakeController: Sendable {
             Self.json(.ok, ["status": .string("ok")])
         }
         router.get("/readyz") { _, _ in
-            let writable = await self.store.probeWritable(now: QueueStore.milliseconds())
-            return writable && !self.stopping.load(ordering: .relaxed)
-                ? Self.json(.ok, ["status": .string("ready")])
-                : Self.json(.serviceUnavailable, ["status": .string("not ready"), "store_writable": .bool(writable)])
+            let problem = await self.health.check { await self.store.probeWrite(now: QueueStore.milliseconds()) }
+            if let problem {
+                return Self.json(.serviceUnavailable, ["status": .string("not ready"), "store_writable": .bool(false), "reason": .string(problem)])
+            }
+            if self.stopping.load(ordering: .relaxed) {
+                return Self.json(.serviceUnavailable, ["status": .string("not ready"), "store_writable": .bool(true), "reason": .string("shutting down")])
+            }
+            return Self.json(.ok, ["status": .string("ready")])
         }
         router.get("/metrics") { _, _ in
             let text = self.metrics?.emitToString() ?? ""
@@ -89,7 +99,8 @@ public final class IntakeController: Sendable {
         let body: [UInt8]
         do {
             body = Array(try await request.collectBody(upTo: config.maxBody).readableBytesView)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as HTTPResponseError where error.status == .contentTooLarge {
+            // A body without Content-Length (chunked) is only found too large while it is read.
             throw .payloadTooLarge(limit: config.maxBody)
         } catch {
             throw .invalidJSON("could not read the body: \(error)")
@@ -119,13 +130,13 @@ public final class IntakeController: Sendable {
         }
 
         let decision = config.rules.decide(event)
-        let key = idempotencyKey.flatMap { request.headers[$0] }.map { "key:" + $0 } ?? IntakeRecord.contentKey(of: body)
+        let key = try Self.idempotencyKey(idempotencyKey.flatMap { request.headers[$0] }) ?? IntakeRecord.contentKey(of: body)
         let receipt: IntakeReceipt
         do {
             receipt = try await writer.commit(IntakeRecord(idempotencyKey: key, callID: event.callID, body: body, decision: decision))
         } catch {
-            logger.error("cannot store event", metadata: ["event": "rejected", "status": "503", "call_id": "\(event.callID)", "error": "\(error)"])
-            throw .storeUnavailable("\(error)")
+            logger.error("cannot store event", metadata: ["event": "store_error", "status": "503", "call_id": "\(event.callID)", "error": "\(error)"])
+            throw .storeUnavailable(StoreHealth.describe(error))
         }
         if receipt.duplicate {
             OutcomedMetrics.event("duplicate")
@@ -147,6 +158,18 @@ public final class IntakeController: Sendable {
         }
         logger.info("decided", metadata: metadata)
         return Self.raw(.accepted, receipt.response)
+    }
+
+    /// The stored key for an `Idempotency-Key` header; nil (use the body's digest) when it is
+    /// absent or blank, since a blank key would make every later blank-keyed event a duplicate.
+    static func idempotencyKey(_ header: String?) throws(IntakeError) -> String? {
+        guard let header else { return nil }
+        let key = header.trimmingCharacters(in: .whitespaces)
+        guard !key.isEmpty else { return nil }
+        guard key.utf8.count <= maxIdempotencyKeyBytes else {
+            throw .badHeader("Idempotency-Key is longer than \(maxIdempotencyKeyBytes) bytes")
+        }
+        return "key:" + key
     }
 
     static func isJSON(_ contentType: String) -> Bool {

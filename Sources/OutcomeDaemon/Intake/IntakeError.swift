@@ -6,6 +6,7 @@ public enum IntakeError: HTTPResponseError, Sendable, Equatable {
     case payloadTooLarge(limit: Int)
     case unsupportedMediaType(String?)
     case invalidJSON(String)
+    case badHeader(String)
     case notAnObject
     case missingCallID(String)
     case unauthorized
@@ -17,7 +18,7 @@ public enum IntakeError: HTTPResponseError, Sendable, Equatable {
         switch self {
         case .payloadTooLarge: return .contentTooLarge
         case .unsupportedMediaType: return .unsupportedMediaType
-        case .invalidJSON, .notAnObject: return .badRequest
+        case .invalidJSON, .badHeader, .notAnObject: return .badRequest
         case .missingCallID: return .unprocessableContent
         case .unauthorized: return .unauthorized
         case .storeUnavailable, .shuttingDown: return .serviceUnavailable
@@ -30,7 +31,7 @@ public enum IntakeError: HTTPResponseError, Sendable, Equatable {
         switch self {
         case .payloadTooLarge(let limit): return "body is larger than server.max_body (\(limit) bytes)"
         case .unsupportedMediaType(let type): return "Content-Type must be application/json, not \(type.map { "\"\($0)\"" } ?? "missing")"
-        case .invalidJSON(let detail): return detail
+        case .invalidJSON(let detail), .badHeader(let detail): return detail
         case .notAnObject: return "body is JSON but not an object"
         case .missingCallID(let detail): return detail
         case .unauthorized: return "unauthorized"

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
 import NIOCore
@@ -21,6 +22,16 @@ public enum Daemon {
     public static func bootstrapLogging(format: LogFormat, level: Logger.Level, environment: [String: String] = ProcessInfo.processInfo.environment) {
         let journal = isJournal(environment["JOURNAL_STREAM"])
         LoggingSystem.bootstrap { _ in LineLogHandler(format: format, level: level, journal: journal) }
+    }
+
+    /// The connections intake may hold: the configured limit, lowered so that connections plus
+    /// `reserve` (the store, libcurl, logs) stay within the soft open-file limit; past it,
+    /// `accept` fails in a loop and healthy senders time out.
+    static func connectionLimit(configured: Int, reserve: Int) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return configured }
+        let available = Int(clamping: limit.rlim_cur) - reserve
+        return max(1, min(configured, available))
     }
 
     /// Whether stderr is the journal stream that `JOURNAL_STREAM` (`device:inode`) names.
@@ -51,6 +62,9 @@ public enum Daemon {
         let runtime = try DaemonRuntimeSettings(config: config, dryRun: options.dryRun, environment: environment)
         guard let api = config.api else { return }
         let store = try QueueStore(path: config.queue.path)
+        let storeLock = try StoreLock(storePath: config.queue.path)
+        defer { withExtendedLifetime(storeLock) {} }
+        let health = StoreHealth(path: config.queue.path)
         OutcomedMetrics.reload(successful: true, at: Date().timeIntervalSince1970)
         logger.notice("config_loaded", metadata: [
             "event": "config_loaded", "path": "\(config.path)", "rules": "\(config.rules.rules.count)", "queue": "\(config.queue.path)",
@@ -63,10 +77,10 @@ public enum Daemon {
         defer { client.shutdown() }
         let worker = DeliveryWorker(store: store, client: client, settings: runtime.delivery, logger: logger)
         let live = LiveConfigHolder(runtime.live)
-        let writer = IntakeWriter(store: store)
+        let writer = IntakeWriter(store: store, health: health)
         let reloader = ConfigReloader(config: config, dryRun: options.dryRun, live: live, worker: worker, notifier: notifier, logger: logger)
         let controller = IntakeController(
-            live: live, writer: writer, store: store, metrics: registry, logger: logger,
+            live: live, writer: writer, store: store, health: health, metrics: registry, logger: logger,
             onQueued: { worker.notify() },
             reload: { await reloader.reload() }
         )
@@ -77,16 +91,32 @@ public enum Daemon {
         switch config.server.listen {
         case .tcp(let host, let port): address = .hostname(host, port: port)
         case .unix(let path):
-            try? FileManager.default.removeItem(atPath: path)
+            try UnixSocketPath.prepare(path)
             address = .unixDomainSocket(path: path)
         }
+        let maxConnections = Self.connectionLimit(configured: config.server.maxConnections, reserve: 64 + api.concurrency)
+        if maxConnections < config.server.maxConnections {
+            logger.warning("server.max_connections lowered to fit the open-file limit", metadata: [
+                "event": "started", "configured": "\(config.server.maxConnections)", "effective": "\(maxConnections)",
+            ])
+        }
+        let readTimeout = TimeAmount.milliseconds(config.server.readTimeout.milliseconds)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestDeadlineHandler(timeout: readTimeout)],
+            idleTimeout: .milliseconds(config.server.idleTimeout.milliseconds)
+        )
         var serverLogger = logger
         serverLogger.logLevel = max(options.logLevel, .warning)
         let dryRun = options.dryRun
         let ready = ReadyFlag()
         let application = Application(
             router: router,
-            configuration: ApplicationConfiguration(address: address, serverName: nil),
+            server: .http1(configuration: http1),
+            configuration: ApplicationConfiguration(
+                address: address,
+                serverName: nil,
+                availableConnectionsDelegate: .maximum(maxConnections, logger: serverLogger)
+            ),
             onServerRunning: { channel in
                 let listening: String
                 switch (config.server.listen, channel.localAddress?.port) {

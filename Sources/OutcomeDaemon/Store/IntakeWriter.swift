@@ -4,6 +4,9 @@ import Synchronization
 /// Group commit for intake: records that arrive while a commit is running are committed
 /// together in the next transaction, so one fsync covers many events. Writes run on a
 /// dedicated queue, never on the Swift concurrency pool.
+///
+/// When a commit fails, the records that queued up behind it fail with it: they would meet the
+/// same lock or full disk, and a sender waits at most one busy timeout, not one per batch.
 public final class IntakeWriter: Sendable {
     private struct Waiting {
         var record: IntakeRecord
@@ -16,14 +19,17 @@ public final class IntakeWriter: Sendable {
     }
 
     private let store: QueueStore
+    private let health: StoreHealth?
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "outcomed.intake-writer")
     private let maxBatch: Int
     private let onCommit: @Sendable (Result<Int, Error>) -> Void
 
-    /// Creates a writer; `onCommit` hears each batch's size or failure.
-    public init(store: QueueStore, maxBatch: Int = 512, onCommit: @escaping @Sendable (Result<Int, Error>) -> Void = { _ in }) {
+    /// Creates a writer; `health` hears how each commit went and vetoes commits to a store
+    /// file that was deleted or replaced; `onCommit` hears each batch's size or failure.
+    public init(store: QueueStore, health: StoreHealth? = nil, maxBatch: Int = 512, onCommit: @escaping @Sendable (Result<Int, Error>) -> Void = { _ in }) {
         self.store = store
+        self.health = health
         self.maxBatch = maxBatch
         self.onCommit = onCommit
     }
@@ -58,11 +64,19 @@ public final class IntakeWriter: Sendable {
             guard !batch.isEmpty else { return }
             do {
                 let receipts = try store.record(batch.map(\.record), now: QueueStore.milliseconds())
+                // A commit into a deleted or replaced file is lost at the next restart: no 202 for it.
+                if let problem = health?.fileProblem { throw StoreError(path: store.path, reason: problem) }
+                health?.record(.success(()))
                 onCommit(.success(batch.count))
                 for (waiting, receipt) in zip(batch, receipts) { waiting.continuation.resume(returning: receipt) }
             } catch {
+                health?.record(.failure(error))
                 onCommit(.failure(error))
-                for waiting in batch { waiting.continuation.resume(throwing: error) }
+                let queuedBehind = state.withLock { state -> [Waiting] in
+                    defer { state.waiting.removeAll() }
+                    return state.waiting
+                }
+                for waiting in batch + queuedBehind { waiting.continuation.resume(throwing: error) }
             }
         }
     }

@@ -80,6 +80,9 @@ public final class QueueStore: Sendable {
         migrator.registerMigration("v2: health probe") { db in
             try db.execute(sql: "CREATE TABLE health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at INTEGER NOT NULL)")
         }
+        migrator.registerMigration("v3: health probe writes an event's size") { db in
+            try db.execute(sql: "ALTER TABLE health ADD COLUMN padding BLOB")
+        }
         return migrator
     }
 
@@ -291,17 +294,23 @@ public final class QueueStore: Sendable {
 
     // MARK: Health
 
-    /// Whether a write commits now (readiness): a one-row upsert in its own transaction that
-    /// waits at most half a second for a lock, so a probe never hangs.
-    public func probeWritable(now: Int64) async -> Bool {
-        guard let probe else { return false }
+    /// Writes about an event's worth of bytes in a transaction of its own, which waits at most
+    /// half a second for a lock: whether a commit goes through now (readiness, after a failure).
+    public func probeWrite(now: Int64) async -> Result<Void, any Error> {
+        guard let probe else { return .failure(StoreError(path: path, reason: "the store file cannot be opened")) }
         do {
             try await probe.write { db in
-                try db.execute(sql: "INSERT INTO health (id, checked_at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at", arguments: [now])
+                try db.execute(
+                    sql: """
+                        INSERT INTO health (id, checked_at, padding) VALUES (1, ?, zeroblob(16384))
+                        ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at, padding = excluded.padding
+                        """,
+                    arguments: [now]
+                )
             }
-            return true
+            return .success(())
         } catch {
-            return false
+            return .failure(error)
         }
     }
 
