@@ -51,6 +51,25 @@ struct AuthTests {
         #expect(["pending", "in_flight", "done", "dead"].compactMap { stats[$0] as? Int }.reduce(0, +) == 3)
     }
 
+    /// Issue 11: a sender-chosen timestamp at Int64's edges once trapped `abs(now - t)` and killed serve.
+    @Test func anExtremeSignatureTimestampIsRefusedAndServeKeepsRunning() async throws {
+        let daemon = try Daemon(server: """
+              auth:
+                hmac_secret_env: HMAC_SECRET
+            """)
+        daemon.environment["HMAC_SECRET"] = "hmac-secret"
+        try await daemon.start()
+        for timestamp in ["-9223372036854775808", "9223372036854775807"] {
+            let response = try await daemon.post(Array(Daemon.event("c-overflow").utf8), headers: [
+                "Content-Type: application/json", "X-Outcomed-Signature: t=\(timestamp),v1=00",
+            ])
+            #expect(response.status == 401)
+            #expect(try await daemon.get("/healthz").status == 200)
+        }
+        let stats = try daemon.queueStats()
+        #expect(["pending", "in_flight", "done", "dead"].compactMap { stats[$0] as? Int }.reduce(0, +) == 0)
+    }
+
     @Test func withoutAuthEverythingIsAcceptedAndAWarningIsLogged() async throws {
         let daemon = try Daemon()
         try await daemon.start()

@@ -50,7 +50,7 @@ public struct SenderAuthenticator: Sendable {
             if pair[0] == "t" { timestamp = Int64(pair[1]) }
             if pair[0] == "v1", let bytes = hexBytes(pair[1]) { candidates.append(bytes) }
         }
-        guard let timestamp, abs(now - timestamp) <= maxSkew, !candidates.isEmpty else { return false }
+        guard let timestamp, TimestampWindow.position(of: timestamp, now: now, tolerance: maxSkew) == .inside, !candidates.isEmpty else { return false }
         var message = Array("\(timestamp).".utf8)
         message.append(contentsOf: body)
         let expected = Array(HMAC<SHA256>.authenticationCode(for: message, using: key))
