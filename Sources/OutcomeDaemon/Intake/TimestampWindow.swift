@@ -16,4 +16,19 @@ enum TimestampWindow {
         if age < -tolerance { return .tooNew }
         return .inside
     }
+
+    /// The refusal for a timestamp outside the window, nil inside it.
+    static func refusal(of timestamp: Int64, now: Int64, tolerance: Int64) -> AuthVerdict.Reason? {
+        switch position(of: timestamp, now: now, tolerance: tolerance) {
+        case .inside: return nil
+        case .tooOld: return .staleTimestamp
+        case .tooNew: return .futureTimestamp
+        }
+    }
+
+    /// A timestamp written as ASCII digits only (no sign, space or fraction); nil past Int64.
+    static func digits(_ text: some StringProtocol) -> Int64? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Int64(text)
+    }
 }
