@@ -82,7 +82,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "OutcomeEngineTests", dependencies: ["OutcomeEngine"]),
-        .testTarget(name: "OutcomeDaemonTests", dependencies: ["OutcomeDaemon", "OutcomeEngine"]),
+        .testTarget(name: "OutcomeDaemonTests", dependencies: ["OutcomeDaemon", "OutcomeEngine"], exclude: ["Vectors"]),
         .testTarget(name: "EndToEndTests", dependencies: ["outcomed", "outcome-api-mock", "OutcomeDaemon"]),
     ],
     swiftLanguageModes: [.v6]

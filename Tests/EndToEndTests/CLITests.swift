@@ -9,7 +9,7 @@ struct CLITests {
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 1)
-        #expect(lines.first?.contains("ok: 6 rules, 6 outcomes") == true)
+        #expect(lines.first?.contains("ok: 8 rules, 6 outcomes") == true)
         #expect(result.stderr.contains("warning: api.token_file: not checked: CREDENTIALS_DIRECTORY is unset"))
     }
 
@@ -51,14 +51,16 @@ struct CLITests {
         ("commvoice-envelope-dnc-with-logs.json", "do-not-call", "queued do_not_call"),
         ("vapi-end-of-call-report-callback.json", "callback", "queued callback"),
         ("retell-call-analyzed-wrong-number.json", "wrong-number", "queued wrong_number"),
+        ("retell-call-analyzed-custom-analysis.json", "analysis-callback", "queued callback"),
+        ("vapi-end-of-call-report-structured-data.json", "analysis-interested", "queued interested"),
     ])
     func explainSaysWhyForEachFixture(file: String, rule: String, decision: String) throws {
         let result = try Command.run("outcomed", ["explain", "config/examples/events/\(file)", "--config", Self.config])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 8)
+        #expect(lines.count == 10)
         #expect(lines.contains { $0.contains(" \(rule) ") && $0.contains("MATCH") })
-        #expect(lines.filter { $0.contains("no match") }.count == 5)
+        #expect(lines.filter { $0.contains("no match") }.count == 7)
         #expect(lines.last == "decision: \(decision) (rule \(rule))")
     }
 
@@ -70,7 +72,7 @@ struct CLITests {
         #expect(object?["action"] as? String == "queued")
         #expect(object?["outcome"] as? String == "interested")
         #expect(object?["rule"] as? String == "lead")
-        #expect((object?["rules"] as? [[String: Any]])?.count == 6)
+        #expect((object?["rules"] as? [[String: Any]])?.count == 8)
     }
 
     @Test func explainOfInvalidJSONSaysWhere() throws {

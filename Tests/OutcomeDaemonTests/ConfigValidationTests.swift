@@ -73,7 +73,9 @@ struct ConfigValidationTests {
 
     @Test func theExampleConfigIsValid() throws {
         let config = try Config.load(path: Paths.config("outcomed.yaml"), mode: .check, environment: [:])
-        #expect(config.rules.rules.map(\.name) == ["do-not-call", "voicemail", "wrong-number", "lead", "callback", "not-interested"])
+        #expect(config.rules.rules.map(\.name) == [
+            "do-not-call", "voicemail", "wrong-number", "lead", "analysis-interested", "callback", "analysis-callback", "not-interested",
+        ])
         #expect(config.api?.concurrency == 4)
         #expect(config.queue.retry.maxDelay == .seconds(600))
         #expect(config.server.maxBody == 1 << 20)

@@ -8,18 +8,31 @@ public struct AuthConfig: Sendable, Hashable {
     public var sharedSecret: SecretSource?
     /// The key of `X-Outcomed-Signature` HMACs.
     public var hmacSecret: SecretSource?
+    /// The Retell API key that signs `X-Retell-Signature`.
+    public var retellAPIKey: SecretSource?
+    /// Vapi's HMAC credential.
+    public var vapiHMAC: VapiHMACConfig?
 
     /// No authentication.
-    public init(bearerToken: SecretSource? = nil, sharedSecretHeader: String? = nil, sharedSecret: SecretSource? = nil, hmacSecret: SecretSource? = nil) {
+    public init(
+        bearerToken: SecretSource? = nil,
+        sharedSecretHeader: String? = nil,
+        sharedSecret: SecretSource? = nil,
+        hmacSecret: SecretSource? = nil,
+        retellAPIKey: SecretSource? = nil,
+        vapiHMAC: VapiHMACConfig? = nil
+    ) {
         self.bearerToken = bearerToken
         self.sharedSecretHeader = sharedSecretHeader
         self.sharedSecret = sharedSecret
         self.hmacSecret = hmacSecret
+        self.retellAPIKey = retellAPIKey
+        self.vapiHMAC = vapiHMAC
     }
 
     /// Whether no method is configured.
-    public var isEmpty: Bool { bearerToken == nil && sharedSecret == nil && hmacSecret == nil }
+    public var isEmpty: Bool { secrets.isEmpty }
 
     /// Every configured secret.
-    public var secrets: [SecretSource] { [bearerToken, sharedSecret, hmacSecret].compactMap { $0 } }
+    public var secrets: [SecretSource] { [bearerToken, sharedSecret, hmacSecret, retellAPIKey, vapiHMAC?.secret].compactMap { $0 } }
 }

@@ -177,24 +177,7 @@ extension Config {
         if let connectionsNode = mapping["max_connections"] {
             server.maxConnections = try reader.int(connectionsNode, "max_connections", min: 1)
         }
-        if let authNode = mapping["auth"] {
-            let secrets = ["bearer_token", "shared_secret", "hmac_secret"]
-            try rejectInlineSecrets(authNode, secrets, section: "server.auth", reader: reader)
-            let auth = try reader.mapping(authNode, "server.auth", allowed: secrets.flatMap { ["\($0)_file", "\($0)_env"] } + ["shared_secret_header"])
-            server.auth.bearerToken = try secret(auth, "bearer_token", section: "server.auth", reader: reader)
-            server.auth.sharedSecret = try secret(auth, "shared_secret", section: "server.auth", reader: reader)
-            server.auth.hmacSecret = try secret(auth, "hmac_secret", section: "server.auth", reader: reader)
-            if let headerNode = auth["shared_secret_header"] {
-                let header = try reader.nonEmptyString(headerNode, "shared_secret_header")
-                guard header.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-                    throw reader.error(headerNode, "shared_secret_header \"\(header)\" is not a valid header name")
-                }
-                server.auth.sharedSecretHeader = header
-            }
-            if (server.auth.sharedSecret == nil) != (server.auth.sharedSecretHeader == nil) {
-                throw reader.error(authNode, "shared_secret_header and shared_secret_file/shared_secret_env go together")
-            }
-        }
+        if let authNode = mapping["auth"] { server.auth = try authConfig(authNode, reader: reader) }
         return server
     }
 

@@ -21,4 +21,14 @@ public struct IntakeContext: RequestContext, RemoteAddressRequestContext {
         case nil: return false
         }
     }
+
+    /// The peer for `peer=` in log lines: `host:port`, `[v6]:port`, `unix` or `unknown`.
+    public var peer: String {
+        switch remoteAddress {
+        case .v4(let address)?: return "\(address.host):\(remoteAddress?.port ?? 0)"
+        case .v6(let address)?: return "[\(address.host)]:\(remoteAddress?.port ?? 0)"
+        case .unixDomainSocket?: return "unix"
+        case nil: return "unknown"
+        }
+    }
 }

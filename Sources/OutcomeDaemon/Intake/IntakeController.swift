@@ -84,7 +84,9 @@ public final class IntakeController: Sendable {
             return try await accept(request)
         } catch {
             OutcomedMetrics.event("rejected")
-            logger.warning("rejected", metadata: ["event": "rejected", "status": "\(error.status.code)", "error": "\(error.message)"])
+            var metadata: Logger.Metadata = ["event": "rejected", "status": "\(error.status.code)", "error": "\(error.message)", "peer": "\(context.peer)"]
+            if case .unauthorized(let verdict) = error { metadata["auth"] = "\(verdict)" }
+            logger.warning("rejected", metadata: metadata)
             throw error
         }
     }
@@ -105,9 +107,8 @@ public final class IntakeController: Sendable {
         } catch {
             throw .invalidJSON("could not read the body: \(error)")
         }
-        guard config.authenticator.accepts(headers: request.headers, body: body, now: Int64(Date().timeIntervalSince1970)) else {
-            throw .unauthorized
-        }
+        let verdict = config.authenticator.authenticate(headers: request.headers, body: body, nowMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        guard verdict.isAccepted else { throw .unauthorized(verdict) }
         let contentType = request.headers[.contentType]
         guard let contentType, Self.isJSON(contentType) else { throw .unsupportedMediaType(contentType) }
         if logger.logLevel <= .debug {

@@ -9,7 +9,8 @@ public enum IntakeError: HTTPResponseError, Sendable, Equatable {
     case badHeader(String)
     case notAnObject
     case missingCallID(String)
-    case unauthorized
+    /// Refused by sender authentication; the verdict is for the log, never the response.
+    case unauthorized(AuthVerdict)
     case storeUnavailable(String)
     case shuttingDown
     case notFound
