@@ -85,6 +85,20 @@ struct CurlClientTests {
         #expect(ContinuousClock.now - started < .seconds(5))
     }
 
+    @Test func eachRequestRunsUnderItsOwnTimeout() async throws {
+        let mock = try MockServer()
+        let client = CurlClient(timeout: .seconds(20), maxConnections: 2, logger: CapturedLog().logger())
+        defer { client.shutdown() }
+        try await mock.script("slow", Array(repeating: ["delay_ms": 1000, "status": 200], count: 2))
+        var short = Self.patch(mock, call: "slow")
+        short.timeout = .milliseconds(300)
+        let error = await #expect(throws: TransportError.self) { try await client.send(short) }
+        #expect(error?.isTimeout == true)
+        var long = short
+        long.timeout = .seconds(5)
+        #expect(try await client.send(long).status == 200)
+    }
+
     @Test func consecutiveFailuresCarryTheirOwnExplanation() async throws {
         let client = CurlClient(timeout: .seconds(5), maxConnections: 1, logger: CapturedLog().logger())
         defer { client.shutdown() }

@@ -4,6 +4,8 @@ public struct DeliverySettings: Sendable {
     public var baseURL: String
     /// The bearer token.
     public var token: String
+    /// Connect and total time allowed for one PATCH.
+    public var timeout: Duration
     /// PATCHes in flight at once.
     public var concurrency: Int
     /// PATCHes started per second; 0 is unlimited.
@@ -16,9 +18,10 @@ public struct DeliverySettings: Sendable {
     public var retention: Duration
 
     /// Creates settings.
-    public init(baseURL: String, token: String, concurrency: Int, rateLimit: Double, retry: RetryPolicy, dryRun: Bool, retention: Duration) {
+    public init(baseURL: String, token: String, timeout: Duration, concurrency: Int, rateLimit: Double, retry: RetryPolicy, dryRun: Bool, retention: Duration) {
         self.baseURL = baseURL
         self.token = token
+        self.timeout = timeout
         self.concurrency = concurrency
         self.rateLimit = rateLimit
         self.retry = retry

@@ -62,6 +62,7 @@ public final class DeliveryWorker: Service, Sendable {
     /// Replaces the settings (a reload); in-flight attempts finish under the old ones.
     public func update(_ newSettings: DeliverySettings) {
         settings.withLock { $0 = newSettings }
+        client.keepConnections(for: newSettings.concurrency)
         wakeup.signal()
     }
 
@@ -211,7 +212,8 @@ public final class DeliveryWorker: Service, Sendable {
                 "Accept: application/json",
                 "User-Agent: outcomed/\(OutcomedVersion.current)",
             ],
-            body: Array(body.utf8)
+            body: Array(body.utf8),
+            timeout: settings.timeout
         )
         do {
             return .response(try await client.send(request))

@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+import OutcomeDaemon
+
+/// Delivery settings and upstream answers, through the real `outcomed serve` and the mock.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct DeliveryEndToEndTests {
+    static let retry = "initial_delay: 100ms\n    max_delay: 1s"
+
+    @Test func aReloadedTimeoutAppliesToTheNextPatch() async throws {
+        let daemon = try Daemon()
+        daemon.apiTimeout = "1s"
+        try daemon.writeConfig(server: "", rules: Daemon.rules, maxBody: "64KiB", retry: Self.retry)
+        try await daemon.start()
+        daemon.apiTimeout = "6s"
+        try daemon.writeConfig(server: "", rules: Daemon.rules, maxBody: "64KiB", retry: Self.retry)
+        daemon.signal(SIGHUP)
+        try await daemon.waitForLog("reload=true")
+
+        try await daemon.scriptMock("slow", Array(repeating: ["delay_ms": 2500, "status": 200], count: 3))
+        #expect(try await daemon.post(Daemon.event("slow")).status == 202)
+        let job = try await daemon.waitForJob(call: "slow") { $0["state"] as? String == "done" }
+        #expect(job["attempts"] as? Int == 1, "\(job)\n\(daemon.log.suffix(1500))")
+        #expect(try await daemon.mockRequests(call: "slow").count == 1)
+        #expect(!daemon.log.contains("event=retry_scheduled"))
+    }
+}
