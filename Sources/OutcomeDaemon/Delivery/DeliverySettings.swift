@@ -34,8 +34,10 @@ public struct DeliverySettings: Sendable {
         baseURL + "/webhooks/calls/" + Self.encodeSegment(callID) + "/change-outcome"
     }
 
-    /// Percent-encodes everything but RFC 3986's unreserved characters.
+    /// Percent-encodes everything but RFC 3986's unreserved characters, and the dots of a
+    /// segment that is `.` or `..`, which URL normalisation (libcurl's included) would remove.
     public static func encodeSegment(_ text: String) -> String {
+        if text == "." || text == ".." { return String(repeating: "%2E", count: text.count) }
         var out = ""
         for byte in text.utf8 {
             switch byte {
