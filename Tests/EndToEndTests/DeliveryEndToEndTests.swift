@@ -24,4 +24,23 @@ struct DeliveryEndToEndTests {
         #expect(try await daemon.mockRequests(call: "slow").count == 1)
         #expect(!daemon.log.contains("event=retry_scheduled"))
     }
+
+    @Test func anUpstreamThatEchoesTheTokenNeverGetsItIntoTheQueueOrTheLog() async throws {
+        let daemon = try Daemon(retry: Self.retry + "\n    max_attempts: 2")
+        try await daemon.start()
+        try await daemon.scriptMock("echo-422", [["status": 422, "echo_headers": true]])
+        try await daemon.scriptMock("echo-503", Array(repeating: ["status": 503, "echo_headers": true], count: 2))
+        for call in ["echo-422", "echo-503"] {
+            #expect(try await daemon.post(Daemon.event(call)).status == 202)
+            _ = try await daemon.waitForJob(call: call) { $0["state"] as? String == "dead" }
+        }
+        let listed = try Command.run("outcomed", ["queue", "list", "--db", daemon.storePath, "--json"]).stdout
+        let jobs = (try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]]) ?? []
+        #expect(jobs.count == 2)
+        #expect(jobs.allSatisfy { ($0["last_error"] as? String)?.contains("[redacted]") == true }, "\(listed)")
+        let prefix = String(Daemon.apiToken.prefix(8))
+        #expect(!listed.contains(prefix), "\(listed)")
+        #expect(daemon.log.contains("event=dead_lettered"))
+        #expect(!daemon.log.contains(prefix), "\(daemon.log)")
+    }
 }

@@ -216,7 +216,12 @@ public final class DeliveryWorker: Service, Sendable {
             timeout: settings.timeout
         )
         do {
-            return .response(try await client.send(request))
+            var response = try await client.send(request)
+            // Redacted whole, before record() keeps its first 512 bytes, so no token is cut in half.
+            if !(200..<300).contains(response.status) {
+                response.body = CredentialRedactor(token: settings.token).redact(response.body)
+            }
+            return .response(response)
         } catch let error as TransportError {
             return .transport(error)
         } catch {
