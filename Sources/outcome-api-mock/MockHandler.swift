@@ -86,7 +86,11 @@ final class MockHandler: ChannelInboundHandler {
                 return reset(context)
             }
             let status = fault.status ?? 200
-            let payload: [String: Any] = status < 300 ? success(callID, outcome) : ["message": fault.body ?? "scripted \(status)"]
+            var payload: [String: Any] = status < 300 ? success(callID, outcome) : ["message": fault.body ?? "scripted \(status)"]
+            if fault.echoHeaders && status >= 300 {
+                payload["headers"] = Dictionary(head.headers.map { ($0.name, $0.value) }) { first, _ in first }
+                payload["raw"] = head.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
+            }
             if fault.delayMilliseconds > 0 {
                 record.status = status
                 state.record(record)

@@ -14,7 +14,7 @@ struct OutcomeAPIMock: AsyncParsableCommand {
         discussion: """
             Control API: GET /-/requests[?call_id=ID], GET /-/stats, POST /-/reset,
             POST /-/mode {"mode":"up"|"down"|"401"},
-            POST /-/faults {"call_id":"ID","responses":[{"status":503},{"status":429,"retry_after":"2"},{"reset":true},{"delay_ms":3000}]}
+            POST /-/faults {"call_id":"ID","responses":[{"status":503},{"status":429,"retry_after":"2"},{"reset":true},{"delay_ms":3000},{"status":422,"echo_headers":true}]}
             """
     )
 

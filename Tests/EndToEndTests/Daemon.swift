@@ -14,6 +14,8 @@ final class Daemon: @unchecked Sendable {
     let mockPort: Int
     let client: CurlClient
     var environment: [String: String]
+    /// `api.timeout` of the config `writeConfig` writes.
+    var apiTimeout = "5s"
     private(set) var serve: Process?
     private let mock: Process
 
@@ -79,7 +81,7 @@ final class Daemon: @unchecked Sendable {
             api:
               base_url: http://127.0.0.1:\(mockPort)/api/v1
               token_env: OUTCOMED_API_TOKEN
-              timeout: 5s
+              timeout: \(apiTimeout)
               concurrency: 8
               rate_limit: 0
             queue:

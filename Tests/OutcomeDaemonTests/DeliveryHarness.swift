@@ -17,7 +17,7 @@ final class DeliveryHarness: @unchecked Sendable {
         self.mock = mock
         client = CurlClient(timeout: timeout, maxConnections: 4, logger: Logger(label: "test"))
         settings = DeliverySettings(
-            baseURL: mock.baseURL, token: MockServer.token, concurrency: 4, rateLimit: 0,
+            baseURL: mock.baseURL, token: MockServer.token, timeout: timeout, concurrency: 4, rateLimit: 0,
             retry: RetryPolicy(retry), dryRun: false, retention: .seconds(86400)
         )
     }

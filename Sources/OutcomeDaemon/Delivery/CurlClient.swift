@@ -16,13 +16,16 @@ public final class CurlClient: Sendable {
         public var headers: [String]
         /// The body.
         public var body: [UInt8]
+        /// Connect and total time allowed; nil takes the client's default.
+        public var timeout: Duration?
 
         /// Creates a request.
-        public init(method: String, url: String, headers: [String], body: [UInt8]) {
+        public init(method: String, url: String, headers: [String], body: [UInt8], timeout: Duration? = nil) {
             self.method = method
             self.url = url
             self.headers = headers
             self.body = body
+            self.timeout = timeout
         }
     }
 
@@ -34,27 +37,28 @@ public final class CurlClient: Sendable {
     private let timeout: Duration
     private let maxBodyBytes: Int
     private let logger: Logger
-    private let inbox = Mutex(Inbox())
+    private let inbox: Mutex<Inbox>
     private let handle: MultiHandle
     private var multi: UnsafeMutableRawPointer { handle.pointer }
     private let stopped = DispatchSemaphore(value: 0)
 
+    /// What other threads hand to the client's thread.
     struct Inbox: ~Copyable {
         var submitted: [Transfer] = []
-        var cancelled: Set<ObjectIdentifier> = []
+        var idleConnections: Int
         var stopping = false
     }
 
     /// Creates a client and starts its thread. At least `maxConnections` idle connections are
-    /// kept for reuse (callers bound how many requests run at once, so a reload can raise it),
-    /// and at most `maxBodyBytes` of each answer's body are kept.
+    /// kept for reuse (`keepConnections` raises it later), at most `maxBodyBytes` of each answer's
+    /// body are kept, and a request without its own timeout gets `timeout`.
     public init(timeout: Duration, maxConnections: Int, maxBodyBytes: Int = 64 * 1024, logger: Logger) {
         _ = Self.globalInit
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
+        inbox = Mutex(Inbox(idleConnections: Self.idleConnections(for: maxConnections)))
         handle = MultiHandle(pointer: curl_multi_init())
-        _ = outcomed_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(64, maxConnections * 2))
         let loop = Thread { [self] in
             self.run()
             self.stopped.signal()
@@ -63,27 +67,48 @@ public final class CurlClient: Sendable {
         loop.start()
     }
 
+    /// Keeps enough idle connections for `maxConnections` requests at once (a reload of `api.concurrency`).
+    public func keepConnections(for maxConnections: Int) {
+        inbox.withLock { $0.idleConnections = Self.idleConnections(for: maxConnections) }
+        curl_multi_wakeup(multi)
+    }
+
+    static func idleConnections(for maxConnections: Int) -> Int {
+        max(64, maxConnections * 2)
+    }
+
     /// Sends a request; throws `TransportError` when no HTTP answer came, and
     /// `CancellationError` when the task was cancelled.
     public func send(_ request: Request) async throws -> UpstreamResponse {
-        let transfer = Transfer(request: request, bodyLimit: maxBodyBytes, logger: logger)
+        let transfer = Transfer(request: request, timeout: request.timeout ?? timeout, bodyLimit: maxBodyBytes, logger: logger)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 transfer.continuation = continuation
                 let accepted = inbox.withLock { inbox in
-                    guard !inbox.stopping else { return false }
+                    guard !inbox.stopping, !transfer.isCancelled else { return false }
                     inbox.submitted.append(transfer)
                     return true
                 }
                 if accepted {
                     curl_multi_wakeup(multi)
                 } else {
-                    continuation.resume(throwing: CancellationError())
+                    transfer.finish(.failure(CancellationError()))
                 }
             }
         } onCancel: {
-            inbox.withLock { _ = $0.cancelled.insert(ObjectIdentifier(transfer)) }
-            curl_multi_wakeup(multi)
+            // Under the inbox lock: either the transfer is still waiting there and ends here, or
+            // the client's thread has it (or will never get it) and sees the flag.
+            let withdrawn = inbox.withLock { inbox in
+                transfer.cancel()
+                guard let index = inbox.submitted.firstIndex(where: { $0 === transfer }) else { return false }
+                inbox.submitted.remove(at: index)
+                return true
+            }
+            if withdrawn {
+                transfer.finish(.failure(CancellationError()))
+            } else {
+                curl_multi_wakeup(multi)
+            }
         }
     }
 
@@ -99,35 +124,36 @@ public final class CurlClient: Sendable {
     }
 
     private func run() {
-        var running: [UnsafeMutableRawPointer: Transfer] = [:]
-        var idle: [UnsafeMutableRawPointer] = []
+        var running: [UnsafeMutableRawPointer: (easy: EasyHandle, transfer: Transfer)] = [:]
+        var idle: [EasyHandle] = []
+        var idleConnections = 0
         while true {
-            let (submitted, cancelled, stopping) = inbox.withLock { inbox in
-                defer {
-                    inbox.submitted.removeAll()
-                    inbox.cancelled.removeAll()
-                }
-                return (inbox.submitted, inbox.cancelled, inbox.stopping)
+            let (submitted, stopping, wantedConnections) = inbox.withLock { inbox in
+                defer { inbox.submitted.removeAll() }
+                return (inbox.submitted, inbox.stopping, inbox.idleConnections)
+            }
+            if wantedConnections != idleConnections {
+                idleConnections = wantedConnections
+                _ = outcomed_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, idleConnections)
             }
             for transfer in submitted {
-                if cancelled.contains(ObjectIdentifier(transfer)) || stopping {
+                if stopping || transfer.isCancelled {
                     transfer.finish(.failure(CancellationError()))
                     continue
                 }
-                let easy = idle.popLast() ?? curl_easy_init()
-                guard let easy else {
+                guard let easy = idle.popLast() ?? EasyHandle() else {
                     transfer.finish(.failure(TransportError(code: -1, message: "curl_easy_init failed", isTimeout: false)))
                     continue
                 }
-                transfer.configure(easy, timeout: timeout)
-                curl_multi_add_handle(multi, easy)
-                running[easy] = transfer
+                transfer.configure(easy)
+                curl_multi_add_handle(multi, easy.pointer)
+                running[easy.pointer] = (easy, transfer)
             }
-            for (easy, transfer) in running where stopping || cancelled.contains(ObjectIdentifier(transfer)) {
-                curl_multi_remove_handle(multi, easy)
-                running[easy] = nil
-                idle.append(easy)
-                transfer.finish(.failure(CancellationError()))
+            for (pointer, entry) in running where stopping || entry.transfer.isCancelled {
+                curl_multi_remove_handle(multi, pointer)
+                running[pointer] = nil
+                idle.append(entry.easy)
+                entry.transfer.finish(.failure(CancellationError()))
             }
             if stopping && running.isEmpty { break }
 
@@ -135,17 +161,17 @@ public final class CurlClient: Sendable {
             curl_multi_perform(multi, &active)
             var remaining: Int32 = 0
             while let message = curl_multi_info_read(multi, &remaining) {
-                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                guard message.pointee.msg == CURLMSG_DONE, let pointer = message.pointee.easy_handle else { continue }
                 let code = message.pointee.data.result
-                curl_multi_remove_handle(multi, easy)
-                idle.append(easy)
-                guard let transfer = running.removeValue(forKey: easy) else { continue }
-                transfer.complete(easy: easy, code: code)
+                curl_multi_remove_handle(multi, pointer)
+                guard let entry = running.removeValue(forKey: pointer) else { continue }
+                idle.append(entry.easy)
+                entry.transfer.complete(easy: entry.easy, code: code)
             }
             var ready: Int32 = 0
             curl_multi_poll(multi, nil, 0, running.isEmpty ? 1000 : 100, &ready)
         }
-        for easy in idle { curl_easy_cleanup(easy) }
+        idle.removeAll()
         curl_multi_cleanup(multi)
     }
 }
@@ -154,99 +180,4 @@ public final class CurlClient: Sendable {
 /// called from other threads; everything else runs on the client's own thread.
 struct MultiHandle: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer
-}
-
-/// One request in progress; touched only by the client's thread once submitted.
-final class Transfer: @unchecked Sendable {
-    let request: CurlClient.Request
-    let logger: Logger
-    var continuation: CheckedContinuation<UpstreamResponse, Error>?
-    var body: [UInt8] = []
-    var retryAfter: String?
-    var headers: UnsafeMutablePointer<curl_slist>?
-    var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-    let started = ContinuousClock.now
-    let bodyLimit: Int
-
-    init(request: CurlClient.Request, bodyLimit: Int, logger: Logger) {
-        self.request = request
-        self.bodyLimit = bodyLimit
-        self.logger = logger
-    }
-
-    deinit {
-        curl_slist_free_all(headers)
-    }
-
-    func configure(_ easy: UnsafeMutableRawPointer, timeout: Duration) {
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        for line in request.headers + ["Expect:"] {
-            headers = curl_slist_append(headers, line)
-        }
-        _ = outcomed_easy_setopt_string(easy, CURLOPT_URL, request.url)
-        _ = outcomed_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
-        _ = outcomed_easy_setopt_long(easy, CURLOPT_POSTFIELDSIZE, request.body.count)
-        request.body.withUnsafeBufferPointer { buffer in
-            _ = outcomed_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)))
-        }
-        _ = outcomed_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headers)
-        _ = outcomed_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeout.milliseconds))
-        _ = outcomed_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(timeout.milliseconds))
-        _ = outcomed_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        _ = outcomed_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = outcomed_easy_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0)
-        _ = outcomed_easy_setopt_callback(easy, CURLOPT_WRITEFUNCTION, Transfer.onBody)
-        _ = outcomed_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
-        _ = outcomed_easy_setopt_callback(easy, CURLOPT_HEADERFUNCTION, Transfer.onHeader)
-        _ = outcomed_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
-        errorBuffer.withUnsafeMutableBufferPointer { buffer in
-            _ = outcomed_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-        }
-    }
-
-    static let onBody: outcomed_data_callback = { data, size, count, context in
-        guard let data, let context else { return 0 }
-        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-        let length = size * count
-        let room = max(0, transfer.bodyLimit - transfer.body.count)
-        if room > 0 {
-            data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
-                transfer.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: min(room, length)))
-            }
-        }
-        return length
-    }
-
-    static let onHeader: outcomed_data_callback = { data, size, count, context in
-        guard let data, let context else { return 0 }
-        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-        let length = size * count
-        let line = data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
-            String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
-        }
-        if line.hasPrefix("HTTP/") {
-            transfer.retryAfter = nil
-        } else if let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == "retry-after" {
-            transfer.retryAfter = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return length
-    }
-
-    func complete(easy: UnsafeMutableRawPointer, code: CURLcode) {
-        guard code == CURLE_OK else {
-            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            logger.debug("request failed", metadata: ["url": "\(request.url)", "error": "\(message)"])
-            finish(.failure(TransportError(code: Int(code.rawValue), message: message, isTimeout: code == CURLE_OPERATION_TIMEDOUT)))
-            return
-        }
-        var status = 0
-        _ = outcomed_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        finish(.success(UpstreamResponse(status: status, retryAfter: retryAfter, body: body, duration: ContinuousClock.now - started)))
-    }
-
-    func finish(_ result: Result<UpstreamResponse, Error>) {
-        continuation?.resume(with: result)
-        continuation = nil
-    }
 }

@@ -4,6 +4,8 @@ public struct DeliverySettings: Sendable {
     public var baseURL: String
     /// The bearer token.
     public var token: String
+    /// Connect and total time allowed for one PATCH.
+    public var timeout: Duration
     /// PATCHes in flight at once.
     public var concurrency: Int
     /// PATCHes started per second; 0 is unlimited.
@@ -16,9 +18,10 @@ public struct DeliverySettings: Sendable {
     public var retention: Duration
 
     /// Creates settings.
-    public init(baseURL: String, token: String, concurrency: Int, rateLimit: Double, retry: RetryPolicy, dryRun: Bool, retention: Duration) {
+    public init(baseURL: String, token: String, timeout: Duration, concurrency: Int, rateLimit: Double, retry: RetryPolicy, dryRun: Bool, retention: Duration) {
         self.baseURL = baseURL
         self.token = token
+        self.timeout = timeout
         self.concurrency = concurrency
         self.rateLimit = rateLimit
         self.retry = retry
@@ -31,8 +34,10 @@ public struct DeliverySettings: Sendable {
         baseURL + "/webhooks/calls/" + Self.encodeSegment(callID) + "/change-outcome"
     }
 
-    /// Percent-encodes everything but RFC 3986's unreserved characters.
+    /// Percent-encodes everything but RFC 3986's unreserved characters, and the dots of a
+    /// segment that is `.` or `..`, which URL normalisation (libcurl's included) would remove.
     public static func encodeSegment(_ text: String) -> String {
+        if text == "." || text == ".." { return String(repeating: "%2E", count: text.count) }
         var out = ""
         for byte in text.utf8 {
             switch byte {

@@ -62,6 +62,7 @@ public final class DeliveryWorker: Service, Sendable {
     /// Replaces the settings (a reload); in-flight attempts finish under the old ones.
     public func update(_ newSettings: DeliverySettings) {
         settings.withLock { $0 = newSettings }
+        client.keepConnections(for: newSettings.concurrency)
         wakeup.signal()
     }
 
@@ -211,10 +212,16 @@ public final class DeliveryWorker: Service, Sendable {
                 "Accept: application/json",
                 "User-Agent: outcomed/\(OutcomedVersion.current)",
             ],
-            body: Array(body.utf8)
+            body: Array(body.utf8),
+            timeout: settings.timeout
         )
         do {
-            return .response(try await client.send(request))
+            var response = try await client.send(request)
+            // Redacted whole, before record() keeps its first 512 bytes, so no token is cut in half.
+            if !(200..<300).contains(response.status) {
+                response.body = CredentialRedactor(token: settings.token).redact(response.body)
+            }
+            return .response(response)
         } catch let error as TransportError {
             return .transport(error)
         } catch {

@@ -12,12 +12,13 @@ public actor ConfigReloader: Service {
     private let worker: DeliveryWorker
     private let notifier: SystemdNotifier
     private let logger: Logger
-    private var current: Config
+    /// The config the process started with, which the restart-only settings still come from.
+    private let started: Config
 
     /// Creates the reloader around the config that is running.
     public init(config: Config, dryRun: Bool, live: LiveConfigHolder, worker: DeliveryWorker, notifier: SystemdNotifier, logger: Logger) {
         path = config.path
-        current = config
+        started = config
         self.dryRun = dryRun
         self.live = live
         self.worker = worker
@@ -42,10 +43,9 @@ public actor ConfigReloader: Service {
             let runtime = try DaemonRuntimeSettings(config: config, dryRun: dryRun, environment: environment)
             live.replace(runtime.live)
             worker.update(runtime.delivery)
-            if config.server.listen != current.server.listen || config.queue.path != current.queue.path {
-                logger.warning("listen and queue.path changes take effect at the next restart", metadata: ["event": "config_loaded"])
+            for key in Self.restartOnlyChanges(from: started, to: config) {
+                logger.warning("\(key) changed: takes effect at the next restart", metadata: ["event": "config_loaded", "key": "\(key)"])
             }
-            current = config
             OutcomedMetrics.reload(successful: true, at: now)
             logger.notice("config_loaded", metadata: [
                 "event": "config_loaded", "path": "\(path)", "rules": "\(config.rules.rules.count)", "reload": "true",
@@ -56,6 +56,15 @@ public actor ConfigReloader: Service {
             logger.error("config_reload_failed", metadata: ["event": "config_reload_failed", "error": "\(error.description)"])
             return .failure(error)
         }
+    }
+
+    /// The keys whose new value differs from the running one but is only read at start: the
+    /// listening socket and the store are opened once. Everything else applies at once.
+    static func restartOnlyChanges(from running: Config, to new: Config) -> [String] {
+        var keys: [String] = []
+        if new.server.listen != running.server.listen { keys.append("server.listen") }
+        if new.queue.path != running.queue.path { keys.append("queue.path") }
+        return keys
     }
 
     static func monotonicMicroseconds() -> Int64 {

@@ -14,7 +14,7 @@ struct DaemonRuntimeSettings: Sendable {
             authenticator: try SenderAuthenticator(config.server.auth, environment: environment)
         )
         delivery = DeliverySettings(
-            baseURL: api.baseURL, token: token, concurrency: api.concurrency, rateLimit: api.rateLimit,
+            baseURL: api.baseURL, token: token, timeout: api.timeout, concurrency: api.concurrency, rateLimit: api.rateLimit,
             retry: RetryPolicy(config.queue.retry), dryRun: dryRun, retention: config.queue.retention
         )
     }
