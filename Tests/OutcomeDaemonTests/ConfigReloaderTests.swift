@@ -10,7 +10,8 @@ struct ConfigReloaderTests {
         var api = "timeout: 1s\n  concurrency: 2\n  rate_limit: 0"
         var maxBody = "1MiB"
         var retention = "7d"
-        var description: String { "listen \(listen), queue \(queueFile), api \(api), max_body \(maxBody), retention \(retention)" }
+        var connections = "idle_timeout: 60s\n  read_timeout: 10s\n  max_connections: 1024"
+        var description: String { "listen \(listen), queue \(queueFile), api \(api), max_body \(maxBody), retention \(retention), \(connections)" }
     }
 
     static let changes: [(Settings, [String])] = [
@@ -18,6 +19,10 @@ struct ConfigReloaderTests {
         (Settings(queueFile: "other.sqlite"), ["queue.path"]),
         (Settings(listen: "unix:/tmp/outcomed-reload.sock", queueFile: "other.sqlite"), ["server.listen", "queue.path"]),
         (Settings(api: "timeout: 6s\n  concurrency: 9\n  rate_limit: 5", maxBody: "2MiB", retention: "1d"), []),
+        (
+            Settings(connections: "idle_timeout: 5s\n  read_timeout: 2s\n  max_connections: 64"),
+            ["server.idle_timeout", "server.read_timeout", "server.max_connections"]
+        ),
     ]
 
     @Test(arguments: changes)
@@ -30,6 +35,7 @@ struct ConfigReloaderTests {
                 server:
                   listen: \(settings.listen)
                   max_body: \(settings.maxBody)
+                  \(settings.connections)
                 api:
                   base_url: http://127.0.0.1:9/api/v1
                   token_file: \(directory.path)/token

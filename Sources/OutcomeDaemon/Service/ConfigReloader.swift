@@ -59,10 +59,14 @@ public actor ConfigReloader: Service {
     }
 
     /// The keys whose new value differs from the running one but is only read at start: the
-    /// listening socket and the store are opened once. Everything else applies at once.
+    /// listening socket, its connection handling and the store are set up once. Everything
+    /// else applies at once.
     static func restartOnlyChanges(from running: Config, to new: Config) -> [String] {
         var keys: [String] = []
         if new.server.listen != running.server.listen { keys.append("server.listen") }
+        if new.server.idleTimeout != running.server.idleTimeout { keys.append("server.idle_timeout") }
+        if new.server.readTimeout != running.server.readTimeout { keys.append("server.read_timeout") }
+        if new.server.maxConnections != running.server.maxConnections { keys.append("server.max_connections") }
         if new.queue.path != running.queue.path { keys.append("queue.path") }
         return keys
     }
