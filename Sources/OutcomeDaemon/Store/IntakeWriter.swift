@@ -11,6 +11,7 @@ public final class IntakeWriter: Sendable {
     private struct Waiting {
         var record: IntakeRecord
         var continuation: CheckedContinuation<IntakeReceipt, Error>
+        var arrived: ContinuousClock.Instant
     }
 
     private struct State: ~Copyable {
@@ -38,7 +39,7 @@ public final class IntakeWriter: Sendable {
     public func commit(_ record: IntakeRecord) async throws -> IntakeReceipt {
         try await withCheckedThrowingContinuation { continuation in
             let startFlush = state.withLock { state -> Bool in
-                state.waiting.append(Waiting(record: record, continuation: continuation))
+                state.waiting.append(Waiting(record: record, continuation: continuation, arrived: .now))
                 guard !state.flushing else { return false }
                 state.flushing = true
                 return true
@@ -63,7 +64,8 @@ public final class IntakeWriter: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let receipts = try store.record(batch.map(\.record), now: QueueStore.milliseconds())
+                let oldest = batch.map(\.arrived).min() ?? .now
+                let receipts = try store.record(batch.map(\.record), now: QueueStore.milliseconds(), waitingUntil: oldest + store.busyTimeout)
                 // A commit into a deleted or replaced file is lost at the next restart: no 202 for it.
                 if let problem = health?.fileProblem { throw StoreError(path: store.path, reason: problem) }
                 health?.record(.success(()))

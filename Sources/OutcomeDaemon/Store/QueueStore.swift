@@ -8,6 +8,8 @@ import OutcomeEngine
 public final class QueueStore: Sendable {
     /// The SQLite file.
     public let path: String
+    /// How long a write waits for a lock held by another process.
+    public let busyTimeout: Duration
     let database: DatabasePool
     /// A separate connection for readiness probes, so a probe neither waits behind queued
     /// writes nor for long on a lock.
@@ -17,6 +19,7 @@ public final class QueueStore: Sendable {
     /// `busyTimeout` for a lock held by another process before it fails.
     public init(path: String, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
         self.path = path
+        self.busyTimeout = busyTimeout
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout.seconds)
         configuration.prepareDatabase { db in
@@ -95,11 +98,31 @@ public final class QueueStore: Sendable {
 
     /// Commits records in one transaction: each event is stored and its decision queued, or
     /// found to be a duplicate. Returns one receipt per record, in order.
-    public func record(_ records: [IntakeRecord], now: Int64) throws -> [IntakeReceipt] {
-        try database.write { db in
-            var ids = try RowIDs(db)
-            return try records.map { try Self.record($0, now: now, ids: &ids, in: db) }
+    ///
+    /// With `waitingUntil`, the commit gives up at that instant, counting the time spent
+    /// queued behind delivery's writes as well as the wait for another process's lock: a sender
+    /// waits one busy timeout in all, not one per writer ahead of it.
+    public func record(_ records: [IntakeRecord], now: Int64, waitingUntil deadline: ContinuousClock.Instant? = nil) throws -> [IntakeReceipt] {
+        guard let deadline else {
+            return try database.write { db in try Self.record(records, now: now, in: db) }
         }
+        return try database.writeWithoutTransaction { db in
+            let remaining = deadline - .now
+            guard remaining > .zero else { throw StoreError(path: path, reason: "the store is locked by another process") }
+            try db.execute(sql: "PRAGMA busy_timeout = \(remaining.milliseconds)")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = \(busyTimeout.milliseconds)") }
+            var receipts: [IntakeReceipt] = []
+            try db.inTransaction(.immediate) {
+                receipts = try Self.record(records, now: now, in: db)
+                return .commit
+            }
+            return receipts
+        }
+    }
+
+    static func record(_ records: [IntakeRecord], now: Int64, in db: Database) throws -> [IntakeReceipt] {
+        var ids = try RowIDs(db)
+        return try records.map { try Self.record($0, now: now, ids: &ids, in: db) }
     }
 
     /// The next ids of `events` and `jobs`, read once per transaction. The writer holds the
