@@ -62,7 +62,7 @@ private struct Reader {
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
         case let byte: throw error(unexpected(byte))
         }
     }
@@ -240,21 +240,26 @@ private struct Reader {
         return scalar
     }
 
-    mutating func number() throws(JSONParseError) -> Double {
+    mutating func number() throws(JSONParseError) -> JSONValue {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let digitsStart = index
         guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number", at: start) }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
+        let integerDigits = index - digitsStart
+        var isInteger = true
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
             index += 1
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number", at: start) }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number", at: start) }
@@ -262,7 +267,8 @@ private struct Reader {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw error("number out of range", at: start) }
-        return value
+        // A Double holds every integer of up to 15 digits exactly; longer ones keep their text.
+        return .number(value, digits: isInteger && integerDigits > 15 ? text : nil)
     }
 
     func isDigit(_ byte: UInt8) -> Bool {

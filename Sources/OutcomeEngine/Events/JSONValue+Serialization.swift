@@ -10,8 +10,8 @@ extension JSONValue {
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
-        case .number(let d):
-            if let integral = identifierValue, d == d.rounded() { out += integral } else { out += d.isFinite ? "\(d)" : "null" }
+        case .number(let d, let digits):
+            if let digits { out += digits } else if let integral = identifierValue { out += integral } else { out += d.isFinite ? "\(d)" : "null" }
         case .string(let s): Self.writeString(s, to: &out)
         case .array(let elements):
             out += "["

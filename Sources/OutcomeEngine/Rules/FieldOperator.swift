@@ -52,7 +52,7 @@ public enum FieldOperator: Sendable, Hashable {
     /// JSON equality, except that a number and a numeric string compare as numbers.
     public static func jsonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
         switch (a, b) {
-        case (.number(let x), .string), (.string, .number(let x)):
+        case (.number(let x, _), .string), (.string, .number(let x, _)):
             let other = (a == .number(x) ? b : a)
             return other.numericValue == x
         default:
