@@ -1,7 +1,7 @@
 import ArgumentParser
 import OutcomeDaemon
 
-/// `--config PATH | --db PATH`: which SQLite file the queue commands open.
+/// `--config PATH | --db PATH`: which SQLite file the queue commands open; they never create one.
 struct StoreOption: ParsableArguments {
     @OptionGroup var configOption: ConfigOption
 
@@ -16,6 +16,6 @@ struct StoreOption: ParsableArguments {
 
     func open() throws -> QueueStore {
         let path = try db ?? Config.load(path: configOption.path, mode: .rules).queue.path
-        return try QueueStore(path: path)
+        return try QueueStore(path: path, create: false)
     }
 }

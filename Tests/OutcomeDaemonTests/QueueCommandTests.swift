@@ -68,6 +68,18 @@ struct QueueCommandTests {
         #expect(try harness.job(receipt.jobID) == nil)
     }
 
+    @Test(arguments: [["stats"], ["list"], ["retry", "--dead"], ["purge", "--state", "done", "--older-than", "1h"]])
+    func aQueueCommandOnAMissingStoreExits3AndCreatesNothing(command: [String]) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outcomed-missing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.path + "/queue.sqlite"
+        let result = try Product.run("outcomed", ["queue"] + command + ["--db", db])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("\(db): no store here"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
     @Test(arguments: [
         (["queue", "retry"], Int32(2)),
         (["queue", "retry", "1", "--dead", "--db", "/tmp/x.sqlite"], 2),

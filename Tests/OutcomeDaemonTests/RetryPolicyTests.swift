@@ -34,6 +34,14 @@ struct RetryPolicyTests {
         #expect(abs((delay - expected).seconds) < 0.001)
     }
 
+    @Test func theLongestConfiguredDelaysDoNotOverflow() {
+        var config = RetryConfig()
+        config.initialDelay = YAMLReader.maxDuration
+        config.maxDelay = YAMLReader.maxDuration
+        let delay = RetryPolicy(config).delay(afterAttempts: 41, retryAfter: .seconds(Int64.max), random: 1)
+        #expect(delay == .milliseconds(YAMLReader.maxDuration.milliseconds * 6 / 5))
+    }
+
     @Test(arguments: [
         (Duration.seconds(30), Duration.seconds(30)), (.seconds(1), .seconds(2)), (.seconds(7200), .seconds(3600)),
     ])

@@ -201,7 +201,9 @@ extension Config {
         if let concurrencyNode = mapping["concurrency"] { api.concurrency = try reader.int(concurrencyNode, "concurrency", min: 1) }
         if let rateNode = mapping["rate_limit"] {
             api.rateLimit = try reader.number(rateNode, "rate_limit")
-            guard api.rateLimit >= 0 else { throw reader.error(rateNode, "rate_limit must be 0 (unlimited) or more") }
+            guard api.rateLimit >= 0, api.rateLimit <= 1_000_000 else {
+                throw reader.error(rateNode, "rate_limit must be 0 (unlimited) up to 1000000 PATCHes per second")
+            }
         }
         return api
     }

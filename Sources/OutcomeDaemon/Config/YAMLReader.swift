@@ -93,13 +93,17 @@ struct YAMLReader {
         guard case .scalar(let scalar) = node, scalar.tagName == .int || scalar.tagName == .float, let value = node.float else {
             throw error(node, "\(what) must be a number")
         }
+        guard value.isFinite else { throw error(node, "\(what) must be a finite number") }
         return value
     }
 
-    /// A duration such as `500ms`, `10s`, `5m`, `2h` or `7d`.
+    /// A duration such as `500ms`, `10s`, `5m`, `2h` or `7d`, at most `maxDuration`.
     func duration(_ node: Node, _ what: String) throws(ConfigError) -> Duration {
         let text = try string(node, what)
         guard let value = Self.parseDuration(text) else {
+            if Self.durationSeconds(text) != nil {
+                throw error(node, "\(what): \(text) is out of range; the longest duration accepted is 3650d")
+            }
             throw error(node, "\(what): bad duration \"\(text)\"; use a number and a unit: 500ms, 10s, 5m, 2h, 7d")
         }
         return value
@@ -114,14 +118,24 @@ struct YAMLReader {
         return value
     }
 
+    /// The longest duration any setting takes: ten years, so that every sum and product of
+    /// durations and Unix milliseconds stays far inside `Int64`.
+    static let maxDuration: Duration = .seconds(3650 * 86400)
+
     static func parseDuration(_ text: String) -> Duration? {
+        guard let seconds = durationSeconds(text), seconds <= maxDuration.seconds else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    /// The seconds `text` names, unbounded, or nil when it is not a duration.
+    static func durationSeconds(_ text: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         for (suffix, seconds) in units where text.hasSuffix(suffix) {
             let number = text.dropLast(suffix.count)
             guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-                  let value = Double(number), value >= 0
+                  let value = Double(number), value >= 0, value.isFinite
             else { continue }
-            return .milliseconds(Int64((value * seconds * 1000).rounded()))
+            return value * seconds
         }
         return nil
     }
@@ -147,7 +161,7 @@ struct YAMLReader {
             switch scalar.tagName {
             case .null: return .null
             case .bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
-            case .int, .float: return node.float.map(JSONValue.number) ?? .string(scalar.string)
+            case .int, .float: return node.float.map { JSONValue.number($0) } ?? .string(scalar.string)
             default: return .string(scalar.string)
             }
         case .sequence(let sequence):

@@ -50,10 +50,12 @@ public struct RetryPolicy: Sendable, Hashable {
     /// a longer `retryAfter` wins, capped at one hour.
     public func delay(afterAttempts attempts: Int, retryAfter: Duration?, random: Double) -> Duration {
         let exponent = min(max(attempts - 1, 0), 40)
-        let base = min(maxDelay, initialDelay * Double(1 << exponent))
-        let jittered = base * (0.8 + 0.4 * min(max(random, 0), 1))
+        // In seconds as a Double: `initialDelay × 2^40` can pass what a Duration holds.
+        let baseSeconds = min(maxDelay.seconds, initialDelay.seconds * Double(1 << exponent))
+        let jitteredMilliseconds = baseSeconds * (0.8 + 0.4 * min(max(random, 0), 1)) * 1000
+        let jittered = Duration.milliseconds(Int64(jitteredMilliseconds.rounded()))
         if let retryAfter, retryAfter > jittered {
-            return min(retryAfter, Self.retryAfterCap)
+            return max(jittered, min(retryAfter, Self.retryAfterCap))
         }
         return jittered
     }

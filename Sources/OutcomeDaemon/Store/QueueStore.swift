@@ -15,9 +15,13 @@ public final class QueueStore: Sendable {
     /// writes nor for long on a lock.
     private let probe: DatabaseQueue?
 
-    /// Opens (creating if needed) and migrates the store at `path`; a write waits up to
+    /// Opens and migrates the store at `path`, creating it unless `create` is false (the queue
+    /// commands only read or change a store that `serve` made); a write waits up to
     /// `busyTimeout` for a lock held by another process before it fails.
-    public init(path: String, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
+    public init(path: String, busyTimeout: Duration = .seconds(5), create: Bool = true) throws(StoreError) {
+        if !create, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError(path: path, reason: "no store here; `outcomed serve` creates it, the queue commands only open one")
+        }
         self.path = path
         self.busyTimeout = busyTimeout
         var configuration = Configuration()
