@@ -41,6 +41,21 @@ struct RuleSetTests {
         #expect(json["rules"]?.arrayValue?.count == 3)
     }
 
+    @Test func explainPointsAtAQuotedBooleanThatCannotMatch() {
+        let rules = [
+            Rule(name: "quoted", outcome: "interested", when: .field(FieldPath("is_lead")!, .equals(.string("true")))),
+            Rule(name: "listed", outcome: "callback", when: .field(FieldPath("is_lead")!, .isIn([.string("yes"), .string("false")]))),
+        ]
+        let set = RuleSet(outcomes: ["interested", "callback"], rules: rules)
+        let explanation = set.explain(Fixtures.chat("User: hi", ["is_lead": .bool(true)]))
+        #expect(explanation.rules.map(\.reason) == [
+            #"is_lead is true, not equals "true" (the rule has the string "true" and the event a boolean: write true without quotes)"#,
+            #"is_lead is true, not in ["yes", "false"] (the rule has the string "false" and the event a boolean: write false without quotes)"#,
+        ])
+        let text = set.explain(Fixtures.chat("User: hi", ["is_lead": .string("true")]))
+        #expect(text.rules[0].reason == #"is_lead is "true", equals "true""#)
+    }
+
     @Test func explainNamesThePhraseAndTurnThatMatched() {
         let set = RuleSet(outcomes: ["do_not_call", "interested", "callback"], rules: Self.rules)
         let explanation = set.explain(Fixtures.chat("AI: hello\nUser: please stop calling"))

@@ -29,6 +29,12 @@ extension Condition {
             )
         }
         if let extra = others.first {
+            if Suggestion.closest(to: extra.key, in: keywords) == nil, let first = forms.first ?? operators.first {
+                throw reader.error(
+                    extra.keyNode,
+                    "a condition has one form, but \"\(first.key)\" and \"\(extra.key)\" are two conditions; put them in a list under all: or any:"
+                )
+            }
             throw reader.error(extra.keyNode, "unknown key \"\(extra.key)\" in a condition\(Suggestion.hint(for: extra.key, in: keywords))")
         }
         if forms.count > 1 {

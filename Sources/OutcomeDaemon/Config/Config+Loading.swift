@@ -49,13 +49,26 @@ extension Config {
                 switch secret.check(environment: environment) {
                 case .ok: break
                 case .invalid(let message): throw ConfigError(secret.location, "\(secret.key): \(message)")
-                case .unverifiable(let message):
-                    if mode == .serve { throw ConfigError(secret.location, "\(secret.key): \(message)") }
-                    warnings.append(ConfigWarning(secret.location, "\(secret.key): \(message)"))
+                case .unset(let variable):
+                    if mode == .serve {
+                        throw ConfigError(secret.location, "\(secret.key): \(variable) is unset, and serve cannot run without this secret; set it in the environment serve starts with (the unit's Environment= or LoadCredential=)")
+                    }
+                    warnings.append(ConfigWarning(secret.location, "\(secret.key): not checked: \(variable) is unset"))
                 }
             }
         }
-        return Config(path: file, server: server, api: api, queue: queue, rules: rules, warnings: warnings)
+        return Config(path: file, server: server, api: api, queue: queue, rules: rules, warnings: reader.warnings.entries + warnings)
+    }
+
+    /// Most "not allowed" and "did not find expected" errors are a line indented one step off,
+    /// and the parser notices only on the line after: name both.
+    static func indentationHint(_ problem: String, line: Int, in text: String) -> String {
+        guard problem.hasPrefix("mapping values are not allowed") || problem.hasPrefix("did not find expected") else { return "" }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 2, line - 1 <= lines.count else { return "" }
+        let above = lines[..<(line - 1)].lastIndex { !$0.allSatisfy(\.isWhitespace) && !$0.drop { $0 == " " }.hasPrefix("#") }
+        guard let above else { return "" }
+        return "; check the indentation of this line and of line \(above + 1) above it"
     }
 
     static func composeYAML(_ text: String, file: String) throws(ConfigError) -> Node? {
@@ -66,7 +79,10 @@ extension Config {
             case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
                  .composer(let context, let problem, let mark, _):
                 let detail = context.map { "\(problem) (\($0.text) at line \($0.mark.line))" } ?? problem
-                throw ConfigError(SourceLocation(file: file, line: mark.line, column: mark.column), "YAML syntax error: \(detail)")
+                throw ConfigError(
+                    SourceLocation(file: file, line: mark.line, column: mark.column),
+                    "YAML syntax error: \(detail)\(indentationHint(problem, line: mark.line, in: text))"
+                )
             case .duplicatedKeysInMapping(let duplicates, let context):
                 let location = secondOccurrence(of: duplicates.first ?? "", in: text, file: file)
                     ?? SourceLocation(file: file, line: context.mark.line, column: context.mark.column)

@@ -26,7 +26,9 @@ public struct SecretSource: Sendable, Hashable {
     /// The outcome of checking a source without reading the secret into the config.
     public enum Check: Sendable, Equatable {
         case ok
-        case unverifiable(String)
+        /// The secret names an environment variable that is unset here: only a warning for
+        /// `check`, which may run away from the service's environment; fatal for `serve`.
+        case unset(variable: String)
         case invalid(String)
     }
 
@@ -35,10 +37,10 @@ public struct SecretSource: Sendable, Hashable {
         switch kind {
         case .environment(let name):
             return environment[name].map { $0.isEmpty ? .invalid("environment variable \(name) is empty") : .ok }
-                ?? .unverifiable("not checked: \(name) is unset")
+                ?? .unset(variable: name)
         case .file(let path):
             switch Self.expand(path, environment: environment) {
-            case .failure(let unset): return .unverifiable("not checked: \(unset.name) is unset")
+            case .failure(let unset): return .unset(variable: unset.name)
             case .success(let expanded):
                 guard FileManager.default.isReadableFile(atPath: expanded) else {
                     return .invalid("secret file \(expanded) is missing or unreadable")

@@ -26,6 +26,11 @@ extension TranscriptCondition {
                 throw reader.error(negationNode, "negation must be respect or ignore, not \"\(other)\"\(Suggestion.hint(for: other, in: ["respect", "ignore"]))")
             }
         }
+        for (key, phrases, effect) in [("any", any, "never matches"), ("all", all, "always holds"), ("none", none, "always holds")] {
+            if let phrases, phrases.isEmpty, let listNode = mapping[key] {
+                reader.warn(listNode, "\(key): [] lists no phrases, so this part of the condition \(effect)")
+            }
+        }
         if let minTurnsNode = mapping["min_turns"] { minTurns = try reader.int(minTurnsNode, "min_turns:", min: 0) }
         if any == nil, all == nil, none == nil, matches == nil, minTurns == nil {
             throw reader.error(node, "transcript condition needs at least one of any, all, none, matches, min_turns")

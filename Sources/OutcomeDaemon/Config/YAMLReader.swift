@@ -5,6 +5,17 @@ import Yams
 struct YAMLReader {
     /// The file name used in every error.
     let file: String
+    /// What decoding found allowed but worth saying; shared by every copy of the reader.
+    let warnings = WarningLog()
+
+    /// Collects warnings while a file is decoded on one thread.
+    final class WarningLog {
+        var entries: [ConfigWarning] = []
+    }
+
+    func warn(_ node: Node, _ message: String) {
+        warnings.entries.append(ConfigWarning(location(node), message))
+    }
 
     func location(_ node: Node) -> SourceLocation {
         SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)

@@ -23,6 +23,21 @@ final class FieldNode: ConditionNode {
         case 1: found = values[0].shortDescription
         default: found = "[" + values.map(\.shortDescription).joined(separator: ", ") + "]"
         }
-        return Verdict(matched: matched, reason: "\(path) is \(found), \(matched ? "" : "not ")\(op.summary)")
+        let reason = "\(path) is \(found), \(matched ? "" : "not ")\(op.summary)"
+        return Verdict(matched: matched, reason: matched ? reason : reason + Self.booleanHint(op, values))
+    }
+
+    /// A quoted "true" or "false" never equals a JSON boolean; say so where it is the likely cause.
+    static func booleanHint(_ op: FieldOperator, _ values: [JSONValue]) -> String {
+        let wanted: [JSONValue]
+        switch op {
+        case .equals(let v), .notEquals(let v): wanted = [v]
+        case .isIn(let v), .notIn(let v): wanted = v
+        default: return ""
+        }
+        guard let text = wanted.lazy.compactMap(\.stringValue).first(where: { $0 == "true" || $0 == "false" }),
+              values.contains(where: { if case .bool = $0 { return true } else { return false } })
+        else { return "" }
+        return " (the rule has the string \"\(text)\" and the event a boolean: write \(text) without quotes)"
     }
 }
