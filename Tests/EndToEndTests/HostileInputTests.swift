@@ -13,6 +13,7 @@ struct HostileInputTests {
             #expect(response.status == 422)
             #expect(jsonObject(response)["error"] as? String == "unusable call id: id contains the control character U+0000")
         }
+        #expect(daemon.log.contains(#"event=rejected check=call_id error="unusable call id: id contains the control character U+0000" peer=127.0.0.1:"#), "\(daemon.log.suffix(1500))")
         #expect(try await daemon.post(#"{"id":"victim-42","is_lead":true}"#).status == 202)
         _ = try await daemon.waitForJob(call: "victim-42") { $0["state"] as? String == "done" }
         let stats = try daemon.queueStats()

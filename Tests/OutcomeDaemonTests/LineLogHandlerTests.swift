@@ -61,4 +61,22 @@ struct LineLogHandlerOutputTests {
         #expect(object?["reason"] == "unauthorized")
         #expect(object?["ts"]?.hasSuffix("Z") == true)
     }
+
+    @Test func jsonLinesKeepNumbersAndBooleansAndNeverRetypeACallID() throws {
+        let lines = try Self.capture(format: .json, journal: false) { logger in
+            logger.info("delivered", metadata: [
+                "event": "delivered", "call_id": "12345", "job_id": "42", "status": "200", "duration_ms": "6.9",
+                "attempt": "1", "duplicate": "true", "outcome": "true", "retry_in_s": "0.5",
+            ])
+            logger.info("odd", metadata: ["event": "odd", "status": "none", "job_id": "007", "reload": "yes"])
+        }
+        #expect(lines.count == 2)
+        let typed = try #require(lines.first)
+        #expect(typed.contains(#""attempt":1,"call_id":"12345","duplicate":true,"duration_ms":6.9,"job_id":42,"outcome":"true","retry_in_s":0.5,"status":200"#), "\(typed)")
+        let object = try JSONSerialization.jsonObject(with: Data(typed.utf8)) as? [String: Any]
+        #expect(object?["status"] as? Int == 200)
+        #expect(object?["call_id"] as? String == "12345")
+        let odd = try #require(lines.last)
+        #expect(odd.contains(#""job_id":"007","reload":"yes","status":"none""#), "\(odd)")
+    }
 }

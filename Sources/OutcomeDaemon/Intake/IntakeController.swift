@@ -84,7 +84,9 @@ public final class IntakeController: Sendable {
             return try await accept(request)
         } catch {
             OutcomedMetrics.event("rejected")
-            var metadata: Logger.Metadata = ["event": "rejected", "status": "\(error.status.code)", "error": "\(error.message)", "peer": "\(context.peer)"]
+            var metadata: Logger.Metadata = [
+                "event": "rejected", "status": "\(error.status.code)", "check": "\(error.check)", "error": "\(error.message)", "peer": "\(context.peer)",
+            ]
             if case .unauthorized(let verdict) = error { metadata["auth"] = "\(verdict)" }
             logger.warning("rejected", metadata: metadata)
             throw error

@@ -27,6 +27,21 @@ public enum IntakeError: HTTPResponseError, Sendable, Equatable {
         }
     }
 
+    /// Which intake check refused the request, for the `check=` key of `event=rejected`.
+    public var check: String {
+        switch self {
+        case .payloadTooLarge: return "size"
+        case .unsupportedMediaType: return "content_type"
+        case .invalidJSON, .notAnObject: return "json"
+        case .badHeader: return "header"
+        case .missingCallID: return "call_id"
+        case .unauthorized: return "auth"
+        case .storeUnavailable: return "store"
+        case .shuttingDown: return "shutdown"
+        case .notFound: return "path"
+        }
+    }
+
     /// The text of `{"error": ...}`.
     public var message: String {
         switch self {

@@ -46,7 +46,7 @@ public struct LineLogHandler: LogHandler {
                 line += first ? "{" : ","
                 line += Self.jsonString(key)
                 line += ":"
-                line += Self.jsonString(value)
+                line += Self.jsonValue(key, value)
             }
             first = false
         }
@@ -77,6 +77,33 @@ public struct LineLogHandler: LogHandler {
         let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F }
         guard needsQuotes else { return value }
         return jsonString(value)
+    }
+
+    /// Keys whose values are numbers or booleans in JSON lines, so `jq 'select(.status >= 500)'`
+    /// works; every other key, call ids above all, stays a string whatever it looks like.
+    static let numericKeys: Set<String> = [
+        "status", "job_id", "event_id", "attempt", "duration_ms", "retry_in_s", "pause_s", "stale_ms",
+        "bytes", "rows", "results", "recovered", "rules", "configured", "effective",
+    ]
+    static let booleanKeys: Set<String> = ["duplicate", "reload", "dry_run"]
+
+    static func jsonValue(_ key: String, _ value: String) -> String {
+        if numericKeys.contains(key), isJSONNumber(value) { return value }
+        if booleanKeys.contains(key), value == "true" || value == "false" { return value }
+        return jsonString(value)
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`: the numbers outcomed logs, in JSON's own grammar.
+    static func isJSONNumber(_ value: String) -> Bool {
+        var bytes = value.utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        let integer = bytes.prefix(while: isDigit)
+        guard !integer.isEmpty, integer.count == 1 || integer.first != UInt8(ascii: "0") else { return false }
+        bytes = bytes.dropFirst(integer.count)
+        guard let dot = bytes.first else { return true }
+        guard dot == UInt8(ascii: "."), bytes.count > 1 else { return false }
+        return bytes.dropFirst().allSatisfy(isDigit)
     }
 
     static func jsonString(_ value: String) -> String {

@@ -50,9 +50,10 @@ public enum OutcomedMetrics {
         Gauge(label: "outcomed_circuit_open").record(open ? 1 : 0)
     }
 
-    /// The result and time of the last config (re)load.
+    /// The result of the last config (re)load, and the time of the last successful one: as
+    /// Prometheus's own `..._last_reload_success_timestamp_seconds`, a failure leaves it alone.
     public static func reload(successful: Bool, at seconds: Double) {
         Gauge(label: "outcomed_config_last_reload_successful").record(successful ? 1 : 0)
-        Gauge(label: "outcomed_config_last_reload_timestamp_seconds").record(seconds)
+        if successful { Gauge(label: "outcomed_config_last_reload_timestamp_seconds").record(seconds) }
     }
 }
