@@ -59,6 +59,7 @@ install-files:
 	fi
 	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/outcomed/README.md
 	install -D -m 0644 config/prometheus-alerts.yaml $(DESTDIR)$(PREFIX)/share/doc/outcomed/prometheus-alerts.yaml
+	install -D -m 0644 config/grafana-dashboard.json $(DESTDIR)$(PREFIX)/share/doc/outcomed/grafana-dashboard.json
 
 # Removes what install added, but not the config, the credentials or the state.
 uninstall:

@@ -40,4 +40,36 @@ struct MetricsEndToEndTests {
         #expect(try await Self.sample(daemon, "outcomed_config_last_reload_successful") == 1)
         #expect(try #require(try await Self.sample(daemon, timestamp)) > started)
     }
+
+    @Test func everyMetricTheDashboardQueriesIsOneServeExposes() async throws {
+        let daemon = try Daemon(retry: "initial_delay: 100ms\n    max_delay: 1s\n    max_attempts: 1")
+        try await daemon.start()
+        try await daemon.scriptMock("dash-dead", [["status": 404]])
+        for call in ["dash-done", "dash-dead"] { #expect(try await daemon.post(Daemon.event(call)).status == 202) }
+        #expect(try await daemon.post("{}").status == 422)
+        _ = try await daemon.waitForJob(call: "dash-dead") { $0["state"] as? String == "dead" }
+        _ = try await daemon.waitForJob(call: "dash-done") { $0["state"] as? String == "done" }
+
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dashboard = try String(contentsOf: root.appendingPathComponent("config/grafana-dashboard.json"), encoding: .utf8)
+        let object = try JSONSerialization.jsonObject(with: Data(dashboard.utf8)) as? [String: Any]
+        let panels = object?["panels"] as? [[String: Any]] ?? []
+        let expressions = panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
+        #expect(panels.count >= 10)
+        let used = Set(expressions.flatMap { expression in
+            expression.matches(of: /outcomed_[a-z_]+/).map { String($0.output) }
+        })
+        #expect(used.count >= 8)
+
+        let exposition = String(decoding: try await daemon.get("/metrics").body, as: UTF8.self)
+        let exposed = Set(exposition.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line in
+            line.prefixMatch(of: /outcomed_[a-z_]+/).map { String($0.output) }
+        })
+        #expect(used.subtracting(exposed).isEmpty, "queried but not exposed: \(used.subtracting(exposed).sorted())")
+        for family in ["outcomed_events_total", "outcomed_decisions_total", "outcomed_deliveries_total", "outcomed_delivery_duration_seconds_bucket",
+                       "outcomed_queue_jobs", "outcomed_queue_oldest_pending_age_seconds", "outcomed_circuit_open",
+                       "outcomed_config_last_reload_successful", "outcomed_config_last_reload_timestamp_seconds"] {
+            #expect(used.contains(family), "the dashboard does not show \(family)")
+        }
+    }
 }
