@@ -1,4 +1,5 @@
-/// One scripted answer for a call: a status (with optional `Retry-After` and body), a delay
+/// One scripted answer for a call: a status (with optional `Retry-After`, and `body`, sent
+/// as given: `{"message":"scripted N"}` without one), a delay
 /// before answering, or a connection reset. `echo_headers` puts the request's headers into an
 /// error body, as some upstreams and proxies do.
 struct Fault: Sendable {

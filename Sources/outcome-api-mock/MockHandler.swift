@@ -78,6 +78,7 @@ final class MockHandler: ChannelInboundHandler {
             contentType: head.headers.first(name: "Content-Type"), accept: head.headers.first(name: "Accept"), rawPath: path
         )
         let answer: (Int, [String: Any], String?)
+        var verbatim: Data?
         if head.headers.first(name: "Authorization") != "Bearer \(state.token)" {
             answer = (401, ["message": "Unauthenticated."], nil)
         } else if let fault = state.nextFault(for: callID) {
@@ -86,17 +87,19 @@ final class MockHandler: ChannelInboundHandler {
                 return reset(context)
             }
             let status = fault.status ?? 200
-            var payload: [String: Any] = status < 300 ? success(callID, outcome) : ["message": fault.body ?? "scripted \(status)"]
+            var payload: [String: Any] = status < 300 ? success(callID, outcome) : ["message": "scripted \(status)"]
             if fault.echoHeaders && status >= 300 {
                 payload["headers"] = Dictionary(head.headers.map { ($0.name, $0.value) }) { first, _ in first }
                 payload["raw"] = head.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
+            } else if status >= 300, let text = fault.body {
+                verbatim = Data(text.utf8)
             }
             if fault.delayMilliseconds > 0 {
                 record.status = status
                 state.record(record)
                 let loop = context.eventLoop.assumeIsolated()
                 loop.scheduleTask(in: .milliseconds(Int64(fault.delayMilliseconds))) {
-                    self.respond(context, head, status, payload, retryAfter: fault.retryAfter)
+                    self.respond(context, head, status, payload, retryAfter: fault.retryAfter, verbatim: verbatim)
                 }
                 return
             }
@@ -111,7 +114,7 @@ final class MockHandler: ChannelInboundHandler {
         }
         record.status = answer.0
         state.record(record)
-        respond(context, head, answer.0, answer.1, retryAfter: answer.2)
+        respond(context, head, answer.0, answer.1, retryAfter: answer.2, verbatim: verbatim)
     }
 
     private func success(_ callID: String, _ outcome: String?) -> [String: Any] {
@@ -125,8 +128,9 @@ final class MockHandler: ChannelInboundHandler {
         }
     }
 
-    private func respond(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ status: Int, _ object: [String: Any], retryAfter: String? = nil) {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+    /// Answers with `object` as JSON, or with a scripted error body exactly as it was given.
+    private func respond(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, _ status: Int, _ object: [String: Any], retryAfter: String? = nil, verbatim: Data? = nil) {
+        let data = verbatim ?? (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: String(data.count))

@@ -68,7 +68,7 @@ struct DeliveryTests {
     func aClientErrorIsDeadAtOnceWithItsStatusAndBody(status: Int) async throws {
         let mock = try MockServer()
         let harness = try DeliveryHarness(mock: mock)
-        try await mock.script("call-\(status)", [["status": status, "body": "no such call \(status)"]])
+        try await mock.script("call-\(status)", [["status": status, "body": #"{"message":"no such call \#(status)"}"#]])
         let receipt = try harness.enqueue("call-\(status)", "interested")
         try await harness.withWorker { _ in
             try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .dead }
@@ -76,7 +76,7 @@ struct DeliveryTests {
         let job = try #require(try harness.job(receipt.jobID))
         #expect(job.attempts == 1)
         #expect(job.lastStatus == status)
-        #expect(job.lastError?.contains("no such call \(status)") == true)
+        #expect(job.lastError == #"HTTP \#(status): {"message":"no such call \#(status)"}"#, "the same form as a retried status, the body as the upstream sent it")
         #expect(try await mock.requests(callID: "call-\(status)").count == 1)
     }
 

@@ -29,15 +29,15 @@ struct UpstreamErrorTests {
     @Test func aTokenCutByThe512ByteLimitLeavesNoPart() async throws {
         let mock = try MockServer()
         let harness = try DeliveryHarness(mock: mock)
-        // The answer is {"message":"<text>"}: the token starts at byte 507 and the excerpt ends at 512.
-        let text = String(repeating: "x", count: 495) + MockServer.token + " is not a call"
+        // The body is sent as given: the token starts at byte 507 and the excerpt ends at 512.
+        let text = String(repeating: "x", count: 507) + MockServer.token + " is not a call"
         try await mock.script("echo-cut", [["status": 422, "body": text]])
         let receipt = try harness.enqueue("echo-cut", "interested")
         try await harness.withWorker { _ in
             try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .dead }
         }
         let error = try #require(try harness.job(receipt.jobID)?.lastError)
-        #expect(error.utf8.count == 512)
+        #expect(error.utf8.count == "HTTP 422: ".utf8.count + 512)
         #expect(!error.contains(String(MockServer.token.prefix(5))), "\(error)")
     }
 }

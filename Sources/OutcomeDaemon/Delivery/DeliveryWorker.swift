@@ -272,7 +272,7 @@ public final class DeliveryWorker: Service, Sendable {
             case .permanent:
                 note(breaker.recordSuccess())
                 OutcomedMetrics.delivery(result: "dead", status: response.status, duration: response.duration)
-                let excerpt = String(decoding: response.body.prefix(512), as: UTF8.self)
+                let excerpt = "HTTP \(response.status): " + String(decoding: response.body.prefix(512), as: UTF8.self)
                 metadata["event"] = "dead_lettered"
                 metadata["error"] = "\(excerpt)"
                 logger.error("dead_lettered", metadata: metadata)
