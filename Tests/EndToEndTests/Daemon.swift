@@ -222,7 +222,7 @@ func jsonObject(_ response: UpstreamResponse) -> [String: Any] {
 extension Daemon {
     /// Holds an exclusive lock on the store from another process (Python's sqlite3) for
     /// `seconds`; returns once the lock is taken. Wait on the process to know it was released.
-    func lockStore(for seconds: Int) throws -> Process {
+    func lockStore(for seconds: Int) async throws -> Process {
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         locker.arguments = ["python3", "-c", """
@@ -235,7 +235,8 @@ extension Daemon {
         let out = Pipe()
         locker.standardOutput = out
         try locker.run()
-        _ = out.fileHandleForReading.availableData
+        let reader = out.fileHandleForReading
+        _ = try await offPool { reader.availableData }
         return locker
     }
 }

@@ -39,7 +39,7 @@ struct IntakeHardeningTests {
     @Test func aLockedStoreFailsEverySenderWithinOneBusyTimeoutWithoutSQL() async throws {
         let daemon = try Daemon()
         try await daemon.start()
-        let locker = try daemon.lockStore(for: 12)
+        let locker = try await daemon.lockStore(for: 12)
         let results = await withTaskGroup(of: (Duration, String)?.self) { group in
             for index in 0..<6 {
                 group.addTask {
@@ -55,7 +55,7 @@ struct IntakeHardeningTests {
             return results
         }
         locker.terminate()
-        locker.waitUntilExit()
+        await locker.exited()
         let answers = results.map(\.1)
         let longest = results.map(\.0).max() ?? .zero
         #expect(answers.count == 6)

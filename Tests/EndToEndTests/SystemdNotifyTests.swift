@@ -106,7 +106,7 @@ struct SystemdNotifyTests {
         try await daemon.mockMode("down")
         #expect(try await daemon.post(Daemon.event("c-stuck")).status == 202)
         try await Task.sleep(for: .milliseconds(300))
-        let locker = try daemon.lockStore(for: 7)
+        let locker = try await daemon.lockStore(for: 7)
         try await Task.sleep(for: .milliseconds(500))
         var pings: [ContinuousClock.Instant] = []
         let start = ContinuousClock.now
@@ -122,7 +122,7 @@ struct SystemdNotifyTests {
         let longest = zip(edges.dropFirst(), edges).map { $0 - $1 }.max() ?? .zero
         #expect(longest > .seconds(2), "pings kept coming every \(longest) while the loop was stuck")
         #expect(daemon.log.contains("delivery loop is stuck"))
-        locker.waitUntilExit()
+        await locker.exited()
         messages.removeAll()
         notify.receive(until: { $0.contains("WATCHDOG=1") }, timeout: .seconds(10), into: &messages)
         #expect(messages.contains("WATCHDOG=1"), "pings resume once the loop moves again")
