@@ -24,7 +24,7 @@ struct FloorBench: AsyncParsableCommand {
         Daemon.runConcurrencyOnEventLoops()
         _ = try Yams.load(yaml: String(contentsOfFile: config, encoding: .utf8))
         let store = try QueueStore(path: db)
-        _ = try await store.stats(now: QueueStore.milliseconds())
+        _ = try await store.stats(now: WallClock.milliseconds())
         let router = Router()
         router.post("/v1/events") { _, _ -> Response in
             Response(status: .accepted, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"action":"queued"}"#)))

@@ -53,7 +53,7 @@ struct PartsBench: ParsableCommand {
         let cpuBefore = clock()
         try measure("commit_us", rounds: rounds, per: batch) {
             guard let records = next.next() else { return }
-            _ = try store.record(records, now: QueueStore.milliseconds())
+            _ = try store.record(records, now: WallClock.milliseconds())
         }
         figures.append(("commit_cpu_us", Double(clock() - cpuBefore) / Double(CLOCKS_PER_SEC) * 1e6 / Double(rounds * batch)))
         let logger = Logger(label: "parts") { _ in LineLogHandler(format: .logfmt, level: .info, journal: false) }

@@ -27,7 +27,7 @@ struct SeedBench: ParsableCommand {
                     decision: Decision(action: .queued, outcome: "interested", rule: "seed")
                 )
             }
-            _ = try store.record(batch, now: QueueStore.milliseconds())
+            _ = try store.record(batch, now: WallClock.milliseconds())
             written += batch.count
         }
         print(#"{"seeded": \#(written)}"#)

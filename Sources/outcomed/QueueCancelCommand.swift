@@ -10,7 +10,7 @@ struct QueueCancelCommand: ParsableCommand {
     var jobIDs: [Int64]
 
     func run() throws {
-        let change = try store.open().cancel(ids: jobIDs, now: QueueStore.milliseconds())
+        let change = try store.open().cancel(ids: jobIDs, now: WallClock.milliseconds())
         try OperatorOutput.report(change, verb: "cancelled")
     }
 }

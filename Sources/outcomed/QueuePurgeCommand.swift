@@ -19,7 +19,7 @@ struct QueuePurgeCommand: ParsableCommand {
 
     func run() throws {
         guard let age = Durations.parse(olderThan) else { return }
-        let removed = try store.open().purge(state: state, before: QueueStore.milliseconds() - age.milliseconds)
+        let removed = try store.open().purge(state: state, before: WallClock.milliseconds() - age.milliseconds)
         print("purged \(removed) \(state.rawValue) jobs")
     }
 }

@@ -17,7 +17,7 @@ struct QueueRetryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let change = try store.open().retry(ids: dead ? nil : jobIDs, now: QueueStore.milliseconds())
+        let change = try store.open().retry(ids: dead ? nil : jobIDs, now: WallClock.milliseconds())
         try OperatorOutput.report(change, verb: "retried")
     }
 }

@@ -10,7 +10,7 @@ struct QueueStatsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let stats = try store.open().stats(now: QueueStore.milliseconds())
+        let stats = try store.open().stats(now: WallClock.milliseconds())
         if json {
             print(stats.json)
         } else {

@@ -41,7 +41,7 @@ final class DeliveryHarness: @unchecked Sendable {
             idempotencyKey: key ?? UUID().uuidString, callID: callID, body: Array("{}".utf8),
             decision: Decision(action: .queued, outcome: outcome, rule: "test")
         )
-        return try store.record([record], now: QueueStore.milliseconds())[0]
+        return try store.record([record], now: WallClock.milliseconds())[0]
     }
 
     /// Runs a worker while `body` runs, then shuts it down.

@@ -173,7 +173,7 @@ struct DeliveryTests {
         let mock = try MockServer()
         let harness = try DeliveryHarness(mock: mock)
         let receipt = try harness.enqueue("call-crash", "voicemail")
-        let claimed = try await harness.store.claimDue(limit: 10, now: QueueStore.milliseconds())
+        let claimed = try await harness.store.claimDue(limit: 10, now: WallClock.milliseconds())
         #expect(claimed.map(\.id) == [receipt.jobID].compactMap { $0 })
         #expect(try harness.job(receipt.jobID)?.state == .inFlight)
         try await harness.withWorker { _ in

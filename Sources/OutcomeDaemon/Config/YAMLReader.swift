@@ -108,6 +108,12 @@ struct YAMLReader {
         return value
     }
 
+    /// The element at `index` of a sequence node, for errors that point at one element.
+    func sequenceElement(_ node: Node, _ index: Int) -> Node {
+        if case .sequence(let sequence) = node, index < sequence.count { return Array(sequence)[index] }
+        return node
+    }
+
     /// A duration such as `500ms`, `10s`, `5m`, `2h` or `7d`, at most `maxDuration`.
     func duration(_ node: Node, _ what: String) throws(ConfigError) -> Duration {
         let text = try string(node, what)

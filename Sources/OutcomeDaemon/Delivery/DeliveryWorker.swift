@@ -42,7 +42,7 @@ public final class DeliveryWorker: Service, Sendable {
         settings: DeliverySettings,
         logger: Logger,
         drainTimeout: Duration = .seconds(10),
-        now: @escaping @Sendable () -> Int64 = { QueueStore.milliseconds() },
+        now: @escaping @Sendable () -> Int64 = { WallClock.milliseconds() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.store = store

@@ -78,17 +78,3 @@ public struct RetryPolicy: Sendable, Hashable {
         return .milliseconds(max(0, Int64(date.timeIntervalSince(now) * 1000)))
     }
 }
-
-extension Duration {
-    /// The duration in whole milliseconds.
-    public var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-
-    /// The duration in seconds, as a Double.
-    public var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

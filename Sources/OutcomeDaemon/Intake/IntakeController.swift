@@ -57,7 +57,7 @@ public final class IntakeController: Sendable {
             Self.json(.ok, ["status": .string("ok")])
         }
         router.get("/readyz") { _, _ in
-            let problem = await self.health.check { await self.store.probeWrite(now: QueueStore.milliseconds()) }
+            let problem = await self.health.check { await self.store.probeWrite(now: WallClock.milliseconds()) }
             if let problem {
                 return Self.json(.serviceUnavailable, ["status": .string("not ready"), "store_writable": .bool(false), "reason": .string(problem)])
             }
@@ -109,7 +109,7 @@ public final class IntakeController: Sendable {
         } catch {
             throw .invalidJSON("could not read the body: \(error)")
         }
-        let verdict = config.authenticator.authenticate(headers: request.headers, body: body, nowMilliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+        let verdict = config.authenticator.authenticate(headers: request.headers, body: body, nowMilliseconds: WallClock.milliseconds())
         guard verdict.isAccepted else { throw .unauthorized(verdict) }
         let contentType = request.headers[.contentType]
         guard let contentType, Self.isJSON(contentType) else { throw .unsupportedMediaType(contentType) }
@@ -149,10 +149,10 @@ public final class IntakeController: Sendable {
             return Self.raw(.ok, JSONValue.object(first).serialized())
         }
         OutcomedMetrics.event("accepted")
-        OutcomedMetrics.decision(rule: decision.rule, outcome: decision.outcome, action: decision.action.rawValue)
+        OutcomedMetrics.decision(decision)
         var metadata: Logger.Metadata = [
             "event": "decided", "call_id": "\(event.callID)", "action": "\(decision.action.rawValue)",
-            "rule": "\(decision.rule ?? (decision.outcome == nil ? "none" : "default_outcome"))", "outcome": "\(decision.outcome ?? "none")",
+            "rule": "\(decision.ruleLabel)", "outcome": "\(decision.outcome ?? "none")",
             "event_id": "\(receipt.eventID)",
         ]
         if let jobID = receipt.jobID {

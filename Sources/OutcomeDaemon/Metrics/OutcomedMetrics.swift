@@ -1,4 +1,5 @@
 import Metrics
+import OutcomeEngine
 import Synchronization
 
 /// The series of SPEC §7, recorded through swift-metrics (exported by swift-prometheus).
@@ -23,9 +24,9 @@ public enum OutcomedMetrics {
     }
 
     /// A decision by rule, outcome and action.
-    public static func decision(rule: String?, outcome: String?, action: String) {
+    public static func decision(_ decision: Decision) {
         counter("outcomed_decisions_total", [
-            ("rule", rule ?? (outcome == nil ? "none" : "default_outcome")), ("outcome", outcome ?? "none"), ("action", action),
+            ("rule", decision.ruleLabel), ("outcome", decision.outcome ?? "none"), ("action", decision.action.rawValue),
         ]).increment()
     }
 

@@ -37,7 +37,7 @@ public actor ConfigReloader: Service {
         notifier.notify("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())")
         defer { notifier.notify("READY=1") }
         let environment = ProcessInfo.processInfo.environment
-        let now = Date().timeIntervalSince1970
+        let now = WallClock.seconds()
         do {
             let config = try Config.load(path: path, mode: .serve, environment: environment)
             let runtime = try DaemonRuntimeSettings(config: config, dryRun: dryRun, environment: environment)

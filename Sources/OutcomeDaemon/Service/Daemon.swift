@@ -65,7 +65,7 @@ public enum Daemon {
         let storeLock = try StoreLock(storePath: config.queue.path)
         defer { withExtendedLifetime(storeLock) {} }
         let health = StoreHealth(path: config.queue.path)
-        OutcomedMetrics.reload(successful: true, at: Date().timeIntervalSince1970)
+        OutcomedMetrics.reload(successful: true, at: WallClock.seconds())
         logger.notice("config_loaded", metadata: [
             "event": "config_loaded", "path": "\(config.path)", "rules": "\(config.rules.rules.count)", "queue": "\(config.queue.path)",
         ])

@@ -16,7 +16,7 @@ public struct QueueMetricsService: Service {
 
     public func run() async throws {
         while !Task.isCancelledOrShuttingDown {
-            if let stats = try? await store.stats(now: QueueStore.milliseconds()) {
+            if let stats = try? await store.stats(now: WallClock.milliseconds()) {
                 OutcomedMetrics.queue(stats)
             }
             OutcomedMetrics.circuit(open: worker.isCircuitOpen)

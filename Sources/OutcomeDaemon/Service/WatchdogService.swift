@@ -32,22 +32,16 @@ public struct WatchdogService: Service {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(20)) }
                 continue
             }
-            let age = QueueStore.milliseconds() - worker.lastHeartbeat
+            let age = WallClock.milliseconds() - worker.lastHeartbeat
             if age <= stale {
                 notifier.notify("WATCHDOG=1")
             } else {
                 logger.error("delivery loop is stuck; watchdog pings stopped", metadata: ["event": "watchdog", "stale_ms": "\(age)"])
             }
-            if let stats = try? await store.stats(now: QueueStore.milliseconds()) {
+            if let stats = try? await store.stats(now: WallClock.milliseconds()) {
                 notifier.notify("STATUS=pending \(stats.pending), in flight \(stats.inFlight), dead \(stats.dead)")
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
-    }
-}
-
-extension Task where Success == Never, Failure == Never {
-    static var isCancelledOrShuttingDown: Bool {
-        Task.isCancelled || Task.isShuttingDownGracefully
     }
 }

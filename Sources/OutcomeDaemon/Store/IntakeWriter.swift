@@ -65,7 +65,7 @@ public final class IntakeWriter: Sendable {
             guard !batch.isEmpty else { return }
             do {
                 let oldest = batch.map(\.arrived).min() ?? .now
-                let receipts = try store.record(batch.map(\.record), now: QueueStore.milliseconds(), waitingUntil: oldest + store.busyTimeout)
+                let receipts = try store.record(batch.map(\.record), now: WallClock.milliseconds(), waitingUntil: oldest + store.busyTimeout)
                 // A commit into a deleted or replaced file is lost at the next restart: no 202 for it.
                 if let problem = health?.fileProblem { throw StoreError(path: store.path, reason: problem) }
                 health?.record(.success(()))

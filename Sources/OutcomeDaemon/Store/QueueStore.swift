@@ -93,11 +93,6 @@ public final class QueueStore: Sendable {
         return migrator
     }
 
-    /// The current time in Unix milliseconds.
-    public static func milliseconds(_ date: Date = Date()) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
-    }
-
     // MARK: Intake
 
     /// Commits records in one transaction: each event is stored and its decision queued, or

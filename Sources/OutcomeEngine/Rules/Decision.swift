@@ -13,4 +13,10 @@ public struct Decision: Sendable, Hashable {
         self.outcome = outcome
         self.rule = rule
     }
+
+    /// The rule as logs, metrics and reports name it: `default_outcome` when the default
+    /// outcome was chosen, `none` when nothing was.
+    public var ruleLabel: String {
+        rule ?? (outcome == nil ? "none" : "default_outcome")
+    }
 }
