@@ -45,8 +45,10 @@ final class DeliveryHarness: @unchecked Sendable {
     }
 
     /// Runs a worker while `body` runs, then shuts it down.
-    func withWorker<T>(_ body: (DeliveryWorker) async throws -> T) async throws -> T {
-        let worker = DeliveryWorker(store: store, client: client, settings: settings, logger: Logger(label: "worker"))
+    func withWorker<T>(releasingInFlightAtStart: Bool = true, _ body: (DeliveryWorker) async throws -> T) async throws -> T {
+        let worker = DeliveryWorker(
+            store: store, client: client, settings: settings, logger: Logger(label: "worker"), releasesInFlightAtStart: releasingInFlightAtStart
+        )
         let task = Task { try await worker.run() }
         do {
             let result = try await body(worker)

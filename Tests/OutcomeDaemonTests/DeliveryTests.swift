@@ -173,7 +173,8 @@ struct DeliveryTests {
         let mock = try MockServer()
         let harness = try DeliveryHarness(mock: mock)
         let receipt = try harness.enqueue("call-crash", "voicemail")
-        let claimed = try await harness.store.claimDue(limit: 10, now: WallClock.milliseconds())
+        let now = WallClock.milliseconds()
+        let claimed = try await harness.store.claimDue(limit: 10, now: now, owner: "crashed-instance", leaseUntil: now + 60_000)
         #expect(claimed.map(\.id) == [receipt.jobID].compactMap { $0 })
         #expect(try harness.job(receipt.jobID)?.state == .inFlight)
         try await harness.withWorker { _ in

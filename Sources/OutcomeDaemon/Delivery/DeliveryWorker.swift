@@ -34,6 +34,13 @@ public final class DeliveryWorker: Service, Sendable {
     private let circuitOpen = Atomic<Bool>(false)
     /// How long in-flight PATCHes get to finish at shutdown.
     public let drainTimeout: Duration
+    /// This process's name on the leases it holds: host, pid and a random part, so a restarted
+    /// process on the same host and pid is a different instance.
+    public let instanceID: String
+
+    /// Whether jobs left in flight are put back to pending at start: on the embedded store
+    /// they can only be a previous process's; with shared storage, leases decide instead.
+    let releasesInFlightAtStart: Bool
 
     /// Creates a worker; `now` gives Unix milliseconds, `random` a number in `0..<1`.
     public init(
@@ -42,6 +49,7 @@ public final class DeliveryWorker: Service, Sendable {
         settings: DeliverySettings,
         logger: Logger,
         drainTimeout: Duration = .seconds(10),
+        releasesInFlightAtStart: Bool = true,
         now: @escaping @Sendable () -> Int64 = { WallClock.milliseconds() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
@@ -52,6 +60,14 @@ public final class DeliveryWorker: Service, Sendable {
         self.drainTimeout = drainTimeout
         self.now = now
         self.random = random
+        self.releasesInFlightAtStart = releasesInFlightAtStart
+        instanceID = Self.makeInstanceID()
+    }
+
+    static func makeInstanceID() -> String {
+        var name = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count) == 0 ? String(cString: name) : "localhost"
+        return "\(host):\(getpid()):\(String(UInt32.random(in: .min ... .max), radix: 16))"
     }
 
     /// Tells the worker a job may be due now.
@@ -73,7 +89,7 @@ public final class DeliveryWorker: Service, Sendable {
     public var isCircuitOpen: Bool { circuitOpen.load(ordering: .relaxed) }
 
     public func run() async throws {
-        let recovered = try await store.recoverInFlight(now: now())
+        let recovered = releasesInFlightAtStart ? try await store.recoverInFlight(now: now()) : 0
         if recovered > 0 {
             logger.notice("recovered in-flight jobs", metadata: ["event": "started", "recovered": "\(recovered)"])
         }
@@ -86,7 +102,7 @@ public final class DeliveryWorker: Service, Sendable {
             stopping.store(true, ordering: .relaxed)
             self.wakeup.signal()
         }
-        _ = try? await store.releaseAllInFlight(now: now())
+        _ = try? await store.releaseAllInFlight(now: now(), owner: instanceID)
     }
 
     private func loop(group: inout DiscardingTaskGroup, stopping: borrowing Atomic<Bool>) async {
@@ -119,7 +135,7 @@ public final class DeliveryWorker: Service, Sendable {
             }
             if !uncommitted.isEmpty {
                 do {
-                    try await store.complete(uncommitted, now: time)
+                    try await store.complete(uncommitted, now: time, owner: instanceID)
                     uncommitted.removeAll()
                     storeFailures = 0
                 } catch {
@@ -162,7 +178,9 @@ public final class DeliveryWorker: Service, Sendable {
                     } else {
                         let jobs: [Job]
                         do {
-                            jobs = try await store.claimDue(limit: tokens, now: time)
+                            // The lease outlives the transfer's own timeout, so it never ends mid-PATCH.
+                            let leaseUntil = time + current.timeout.milliseconds + 5000
+                            jobs = try await store.claimDue(limit: tokens, now: time, owner: instanceID, leaseUntil: leaseUntil)
                         } catch {
                             logger.error("cannot claim jobs", metadata: ["event": "store_error", "error": "\(error)"])
                             jobs = []

@@ -17,6 +17,8 @@ extension Job {
             "last_error": lastError.map(JSONValue.string) ?? .null,
             "created_at": .string(Self.iso8601(createdAt)),
             "updated_at": .string(Self.iso8601(updatedAt)),
+            "lease_owner": leaseOwner.map(JSONValue.string) ?? .null,
+            "lease_expires_at": leaseExpiresAt.map { .string(Self.iso8601($0)) } ?? .null,
         ])
     }
 

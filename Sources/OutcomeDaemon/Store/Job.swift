@@ -26,6 +26,10 @@ public struct Job: Sendable, Hashable, FetchableRecord {
     public var createdAt: Int64
     /// When the job last changed, in Unix milliseconds.
     public var updatedAt: Int64
+    /// The instance that holds it while it is in flight.
+    public var leaseOwner: String?
+    /// When that lease ends, in Unix milliseconds; after it, another instance may take the job.
+    public var leaseExpiresAt: Int64?
 
     /// Decodes a `jobs` row.
     public init(row: Row) throws {
@@ -41,5 +45,7 @@ public struct Job: Sendable, Hashable, FetchableRecord {
         lastError = row["last_error"]
         createdAt = row["created_at"]
         updatedAt = row["updated_at"]
+        leaseOwner = row["lease_owner"]
+        leaseExpiresAt = row["lease_expires_at"]
     }
 }

@@ -21,15 +21,36 @@ extension QueueStore {
                 """,
             arguments: [now]
         )
-        try db.execute(sql: "UPDATE jobs SET state = 'pending', last_error = ?, updated_at = ? WHERE state = 'in_flight'", arguments: [note, now])
+        try db.execute(
+            sql: "UPDATE jobs SET state = 'pending', last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE state = 'in_flight'",
+            arguments: [note, now]
+        )
         return db.changesCount
     }
 
-    /// Marks up to `limit` due jobs `in_flight` and returns them, oldest due first. A call that
-    /// already has a job in flight is skipped, so a call's PATCHes never overlap.
-    public func claimDue(limit: Int, now: Int64) async throws -> [Job] {
+    /// Returns to `pending`, uncharged, every job whose lease another instance let expire (it
+    /// died or stalled); a job whose call has a newer pending decision is superseded instead.
+    /// An instance's own jobs are its own: it still holds them, or their results, in memory.
+    static func expireLeases(_ db: Database, now: Int64, owner: String) throws {
+        try db.cachedStatement(sql: """
+            UPDATE jobs SET state = 'done', last_error = 'superseded by a later decision', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?1
+            WHERE state = 'in_flight' AND lease_expires_at <= ?1 AND lease_owner IS NOT ?2
+              AND call_id IN (SELECT call_id FROM jobs WHERE state = 'pending')
+            """).execute(arguments: [now, owner])
+        try db.cachedStatement(sql: """
+            UPDATE jobs SET state = 'pending', last_error = 'the lease of ' || coalesce(lease_owner, 'an instance') || ' expired',
+                            lease_owner = NULL, lease_expires_at = NULL, updated_at = ?1
+            WHERE state = 'in_flight' AND lease_expires_at <= ?1 AND lease_owner IS NOT ?2
+            """).execute(arguments: [now, owner])
+    }
+
+    /// Marks up to `limit` due jobs `in_flight` under a lease held by `owner` until `leaseUntil`,
+    /// and returns them, oldest due first. Expired leases of other instances are taken back
+    /// first. A call that already has a job in flight is skipped, so a call's PATCHes never overlap.
+    public func claimDue(limit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
         guard limit > 0 else { return [] }
         return try await database.write { db in
+            try Self.expireLeases(db, now: now, owner: owner)
             let jobs = try Job.fetchAll(
                 db,
                 sql: """
@@ -41,11 +62,13 @@ extension QueueStore {
                     """,
                 arguments: [now, limit]
             )
-            let update = try db.cachedStatement(sql: "UPDATE jobs SET state = 'in_flight', updated_at = ? WHERE id = ?")
-            for job in jobs { try update.execute(arguments: [now, job.id]) }
+            let update = try db.cachedStatement(sql: "UPDATE jobs SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id = ?")
+            for job in jobs { try update.execute(arguments: [owner, leaseUntil, now, job.id]) }
             return jobs.map { job in
                 var job = job
                 job.state = .inFlight
+                job.leaseOwner = owner
+                job.leaseExpiresAt = leaseUntil
                 return job
             }
         }
@@ -58,30 +81,31 @@ extension QueueStore {
         }
     }
 
-    /// Records the results of attempts in one transaction.
-    public func complete(_ results: [JobResult], now: Int64) async throws {
+    /// Records the results of attempts in one transaction. A result counts only while `owner`
+    /// still holds the job's lease; a job another instance took over is left to it.
+    public func complete(_ results: [JobResult], now: Int64, owner: String) async throws {
         guard !results.isEmpty else { return }
         try await database.write { db in
             for result in results {
                 switch result {
                 case .done(let id, let status):
-                    try db.cachedStatement(sql: "UPDATE jobs SET state = 'done', attempts = attempts + 1, last_status = ?, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight'")
-                        .execute(arguments: [status, now, id])
+                    try db.cachedStatement(sql: "UPDATE jobs SET state = 'done', attempts = attempts + 1, last_status = ?, last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight' AND lease_owner IS ?")
+                        .execute(arguments: [status, now, id, owner])
                 case .dead(let id, let status, let error):
                     try db.execute(
-                        sql: "UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'in_flight'",
-                        arguments: [status, error, now, id]
+                        sql: "UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight' AND lease_owner IS ?",
+                        arguments: [status, error, now, id, owner]
                     )
                 case .retry(let id, let status, let error, let next):
-                    try Self.backToPending(id: id, charge: 1, status: status, error: error, next: next, now: now, in: db)
+                    try Self.backToPending(id: id, charge: 1, status: status, error: error, next: next, now: now, owner: owner, in: db)
                 case .release(let id, let status, let error, let next):
-                    try Self.backToPending(id: id, charge: 0, status: status, error: error, next: next, now: now, in: db)
+                    try Self.backToPending(id: id, charge: 0, status: status, error: error, next: next, now: now, owner: owner, in: db)
                 }
             }
         }
     }
 
-    static func backToPending(id: Int64, charge: Int, status: Int?, error: String?, next: Int64, now: Int64, in db: Database) throws {
+    static func backToPending(id: Int64, charge: Int, status: Int?, error: String?, next: Int64, now: Int64, owner: String, in db: Database) throws {
         let newer = try Int64.fetchOne(
             db,
             sql: "SELECT p.id FROM jobs p JOIN jobs j ON p.call_id = j.call_id WHERE j.id = ? AND p.state = 'pending'",
@@ -89,22 +113,37 @@ extension QueueStore {
         )
         if let newer {
             try db.execute(
-                sql: "UPDATE jobs SET state = 'done', attempts = attempts + ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'in_flight'",
-                arguments: [charge, status, "superseded by job \(newer)", now, id]
+                sql: "UPDATE jobs SET state = 'done', attempts = attempts + ?, last_status = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight' AND lease_owner IS ?",
+                arguments: [charge, status, "superseded by job \(newer)", now, id, owner]
             )
             return
         }
         try db.execute(
-            sql: "UPDATE jobs SET state = 'pending', attempts = attempts + ?, last_status = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'in_flight'",
-            arguments: [charge, status, error, next, now, id]
+            sql: """
+                UPDATE jobs SET state = 'pending', attempts = attempts + ?, last_status = ?, last_error = ?, next_attempt_at = ?,
+                                lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+                WHERE id = ? AND state = 'in_flight' AND lease_owner IS ?
+                """,
+            arguments: [charge, status, error, next, now, id, owner]
         )
     }
 
-    /// Puts every job in flight back to pending without charging it (graceful shutdown).
+    /// Puts the jobs `owner` holds back to pending without charging them (graceful shutdown).
     @discardableResult
-    public func releaseAllInFlight(now: Int64) async throws -> Int {
+    public func releaseAllInFlight(now: Int64, owner: String) async throws -> Int {
         try await database.write { db in
-            try Self.releaseInFlight(db, now: now, note: "interrupted by shutdown")
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET state = 'done', last_error = 'superseded by a later decision', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+                    WHERE state = 'in_flight' AND lease_owner IS ? AND call_id IN (SELECT call_id FROM jobs WHERE state = 'pending')
+                    """,
+                arguments: [now, owner]
+            )
+            try db.execute(
+                sql: "UPDATE jobs SET state = 'pending', last_error = 'interrupted by shutdown', lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE state = 'in_flight' AND lease_owner IS ?",
+                arguments: [now, owner]
+            )
+            return db.changesCount
         }
     }
 

@@ -44,6 +44,12 @@ extension QueueStore {
         migrator.registerMigration("v3: health probe writes an event's size") { db in
             try db.execute(sql: "ALTER TABLE health ADD COLUMN padding BLOB")
         }
+        migrator.registerMigration("v4: leases") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+                ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
+                """)
+        }
         return migrator
     }
 }
