@@ -6,8 +6,10 @@ CONFDIR ?= /etc/outcomed
 BUILD_DIR ?= .build/release
 CONFIG ?= config/outcomed.yaml
 DEBUG_BIN = .build/debug
+FUZZ_SECONDS ?= 600
+FUZZ_TEST_SECONDS ?= 30
 
-.PHONY: setup build release test run examples check-unit install install-files uninstall bench clean
+.PHONY: setup build release test fuzz run examples check-unit install install-files uninstall bench clean
 
 setup:
 	@scripts/setup
@@ -21,7 +23,12 @@ release: setup
 test: setup
 	$(SWIFT) build
 	$(SWIFT) test
+	@FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) scripts/fuzz
 	@scripts/check-unit $(DEBUG_BIN)
+
+# Runs each libFuzzer target for FUZZ_SECONDS (both at once); see "Fuzzing" in the README.
+fuzz: setup
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
 run: build
 	@scripts/run-local
@@ -67,4 +74,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/outcomed
 
 clean:
-	rm -rf .build var
+	rm -rf .build .build-fuzz var

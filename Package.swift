@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "outcome-api-mock", targets: ["outcome-api-mock"]),
         .library(name: "OutcomeEngine", targets: ["OutcomeEngine"]),
         .library(name: "OutcomeDaemon", targets: ["OutcomeDaemon"]),
+        // The fuzz targets' harness, for the Fuzz package (built with -sanitize=fuzzer) and the tests.
+        .library(name: "OutcomeFuzzing", targets: ["OutcomeFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -52,6 +54,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
+        .target(name: "OutcomeFuzzing", dependencies: ["OutcomeEngine", "OutcomeDaemon"]),
         .executableTarget(
             name: "outcomed",
             dependencies: [
@@ -82,7 +85,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "OutcomeEngineTests", dependencies: ["OutcomeEngine"]),
-        .testTarget(name: "OutcomeDaemonTests", dependencies: ["OutcomeDaemon", "OutcomeEngine"], exclude: ["Vectors"]),
+        .testTarget(name: "OutcomeDaemonTests", dependencies: ["OutcomeDaemon", "OutcomeEngine", "OutcomeFuzzing"], exclude: ["Vectors"]),
         .testTarget(name: "EndToEndTests", dependencies: ["outcomed", "outcome-api-mock", "OutcomeDaemon"]),
     ],
     swiftLanguageModes: [.v6]
