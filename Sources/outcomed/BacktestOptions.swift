@@ -20,6 +20,13 @@ struct BacktestOptions: ParsableArguments {
         }
     }
 
+    /// What is read, in words, for the HTML report's subtitle.
+    var description: String {
+        let rules = "rules of \(options.path)"
+        if let events { return "\(events), through the \(rules)" }
+        return "the store's calls of the last \(since ?? "7d") (per call the latest event), through the \(rules)"
+    }
+
     /// The config (its rules only, with `--events`) and where the calls come from.
     func load() throws -> (Config, BacktestSource, QueueStore?) {
         if let events {

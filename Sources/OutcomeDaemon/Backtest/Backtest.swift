@@ -38,6 +38,16 @@ public enum Backtest {
         return Run(tally: tally, changes: changes, changedToNone: changedToNone, skipped: skipped)
     }
 
+    /// `outcomed report`: each call's label at receipt against the outcome `rules` give it.
+    public static func report(_ source: BacktestSource, rules: RuleSet, warn: (String) -> Void) throws -> (AgreementTally, BacktestSource.Skipped) {
+        var tally = AgreementTally(outcomes: rules.outcomes, rules: rules.rules.map(\.name))
+        let skipped = try source.forEach(warn: warn) { item in
+            let decision = rules.decide(item.event)
+            tally.add(label: item.event.currentOutcome, outcome: decision.outcome, rule: decision.rule, time: item.time ?? EventTime.of(item.event))
+        }
+        return (tally, skipped)
+    }
+
     /// What `--apply --yes` did.
     public struct Applied: Sendable, Hashable {
         /// Calls queued (as a new job, or into the call's pending job).
