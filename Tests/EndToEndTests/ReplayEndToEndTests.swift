@@ -30,20 +30,24 @@ struct ReplayEndToEndTests {
         #expect(Self.changedRules != Daemon.rules)
 
         let posted = Atomic(0)
+        let stop = Atomic(false)
         let traffic = Task {
             var statuses: [Int] = []
-            for index in 0..<300 {
+            for index in 0..<5000 where !stop.load(ordering: .relaxed) {
                 statuses.append(try await daemon.post(Daemon.event("live-\(index)", lead: true)).status)
                 posted.add(1, ordering: .relaxed)
             }
             return statuses
         }
         while posted.load(ordering: .relaxed) < 20 { try await Task.sleep(for: .milliseconds(5)) }
+        let atStart = posted.load(ordering: .relaxed)
         let during = try replay(daemon, config: changedConfig, ["--json"])
-        let postedBefore = posted.load(ordering: .relaxed)
+        let atEnd = posted.load(ordering: .relaxed)
+        stop.store(true, ordering: .relaxed)
         let statuses = try await traffic.value
         #expect(statuses.allSatisfy { $0 == 202 })
-        #expect(postedBefore < 300, "the replay ran after the traffic had stopped")
+        #expect(atEnd > atStart, "no event was taken while the replay ran")
+        #expect(statuses.count < 5000, "the traffic stopped before the replay ended")
 
         #expect(during.status == 0, "\(during.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(during.stdout.utf8)) as? [String: Any])

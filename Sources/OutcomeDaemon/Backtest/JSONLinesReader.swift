@@ -21,8 +21,9 @@ struct JSONLinesReader {
         var atEnd = false
         while !atEnd {
             if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
-            let count = buffer.withUnsafeMutableBytes { raw in
-                read(descriptor, raw.baseAddress! + filled, raw.count - filled)
+            let count = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return -1 }
+                return read(descriptor, base + filled, raw.count - filled)
             }
             if count < 0 {
                 if errno == EINTR { continue }
