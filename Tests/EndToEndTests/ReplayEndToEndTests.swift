@@ -1,4 +1,6 @@
 import Foundation
+import OutcomeDaemon
+import OutcomeEngine
 import Synchronization
 import Testing
 
@@ -12,8 +14,34 @@ struct ReplayEndToEndTests {
         try Command.run("outcomed", ["replay", "--config", config] + arguments)
     }
 
+    /// Runs a replay on a thread of its own, so that waiting for it leaves the concurrency pool
+    /// to the traffic that must flow meanwhile.
+    func replayBesideTraffic(config: String, _ arguments: [String]) async throws -> Command.Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try Command.run("outcomed", ["replay", "--config", config] + arguments) })
+            }
+        }
+    }
+
+    /// Stores `count` lead calls before serve starts, so that the replay has enough to read to
+    /// be still reading while events come in.
+    static func prefill(_ daemon: Daemon, count: Int) throws {
+        let store = try QueueStore(path: daemon.storePath)
+        let records = (0..<count).map { index in
+            let body = Array(Daemon.event("stored-\(index)", lead: true).utf8)
+            return IntakeRecord(
+                idempotencyKey: IntakeRecord.contentKey(of: body), callID: "stored-\(index)", body: body,
+                // Recorded as unchanged, so that no job (and no PATCH) comes of them.
+                decision: Decision(action: .unchanged, outcome: "interested", rule: "lead")
+            )
+        }
+        _ = try store.record(records, now: QueueStore.milliseconds())
+    }
+
     @Test func replayReadsTheStoreOfARunningServeAndApplyQueuesExactlyTheChangedCalls() async throws {
         let daemon = try Daemon()
+        try Self.prefill(daemon, count: 5000)
         try await daemon.start()
         for index in 0..<10 {
             #expect(try await daemon.post(Daemon.event("early-\(index)", lead: true)).status == 202)
@@ -41,7 +69,7 @@ struct ReplayEndToEndTests {
         }
         while posted.load(ordering: .relaxed) < 20 { try await Task.sleep(for: .milliseconds(5)) }
         let atStart = posted.load(ordering: .relaxed)
-        let during = try replay(daemon, config: changedConfig, ["--json"])
+        let during = try await replayBesideTraffic(config: changedConfig, ["--json"])
         let atEnd = posted.load(ordering: .relaxed)
         stop.store(true, ordering: .relaxed)
         let statuses = try await traffic.value
@@ -52,7 +80,7 @@ struct ReplayEndToEndTests {
         #expect(during.status == 0, "\(during.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(during.stdout.utf8)) as? [String: Any])
         let calls = try #require(report["calls"] as? Int)
-        #expect(calls >= 15 + 20)
+        #expect(calls >= 5000 + 15 + 20)
         #expect(report["changed"] as? Int == 10)
         let transitions = try #require(report["transitions"] as? [[String: Any]])
         #expect(transitions.map { $0["count"] as? Int ?? 0 }.reduce(0, +) == calls)
