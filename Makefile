@@ -35,7 +35,7 @@ run: build
 
 examples: build
 	$(DEBUG_BIN)/outcomed check --config $(CONFIG)
-	$(DEBUG_BIN)/outcomed test config/rules-test.yaml
+	$(DEBUG_BIN)/outcomed test config/rules-test.yaml --min-coverage 100
 	@for event in config/examples/events/*.json; do \
 		echo "== $$event"; \
 		$(DEBUG_BIN)/outcomed explain "$$event" --config $(CONFIG) || exit $$?; \

@@ -9,7 +9,7 @@ struct Outcomed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outcomed",
         abstract: "Sets call outcomes on CommVoice from operator-written rules.",
-        subcommands: [ServeCommand.self, CheckCommand.self, TestCommand.self, ExplainCommand.self, QueueCommand.self, VersionCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, TestCommand.self, ExplainCommand.self, ReplayCommand.self, ReportCommand.self, QueueCommand.self, VersionCommand.self]
     )
 
     nonisolated static func execute() async {

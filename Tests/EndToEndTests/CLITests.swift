@@ -1,4 +1,5 @@
 import Foundation
+import FoundationXML
 import Testing
 
 struct CLITests {
@@ -41,7 +42,51 @@ struct CLITests {
         let result = try Command.run("outcomed", ["test", "config/rules-test.yaml"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("PASS commvoice bare, lead flag"))
-        #expect(result.stdout.split(separator: "\n").last?.hasSuffix(" passed, 0 failed") == true)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.dropLast().last?.hasSuffix(" passed, 0 failed") == true)
+        #expect(lines.last == "coverage: 8 of 8 rules matched by a test")
+    }
+
+    @Test func minCoverageFailsOnAnUntestedRuleAndNamesIt() throws {
+        let directory = try TemporaryDirectory()
+        try """
+            outcomes: [interested, callback]
+            rules:
+              - {name: lead, outcome: interested, when: {is_lead: true}}
+              - {name: shadowed, outcome: callback, when: {is_lead: true}}
+              - {name: untested, outcome: callback, when: {transcript: {any: [call me back]}}}
+            """.write(toFile: directory.path + "/rules.yaml", atomically: true, encoding: .utf8)
+        try """
+            config: rules.yaml
+            tests:
+              - {name: lead, event: {id: c1, is_lead: true}, expect: interested}
+              - {name: nothing, event: {id: c2}, expect: null}
+            """.write(toFile: directory.path + "/tests.yaml", atomically: true, encoding: .utf8)
+        let failing = try Command.run("outcomed", ["test", directory.path + "/tests.yaml", "--min-coverage", "100"])
+        #expect(failing.status == 1)
+        #expect(failing.stdout.contains("coverage: 2 of 3 rules matched by a test\nuncovered: untested\n"))
+        #expect(failing.stderr.contains("below --min-coverage 100%; uncovered: untested"))
+        let enough = try Command.run("outcomed", ["test", directory.path + "/tests.yaml", "--min-coverage", "66"])
+        #expect(enough.status == 0)
+        #expect(try Command.run("outcomed", ["test", directory.path + "/tests.yaml", "--min-coverage", "101"]).status == 2)
+    }
+
+    @Test func junitIsWrittenAndRunSelectsTestsByName() throws {
+        let directory = try TemporaryDirectory()
+        let junit = directory.path + "/junit.xml"
+        let result = try Command.run("outcomed", ["test", "config/rules-test.yaml", "--run", "^vapi ", "--junit", junit])
+        #expect(result.status == 0)
+        let names = result.stdout.split(separator: "\n").filter { $0.hasPrefix("PASS ") }
+        #expect(names.count == 7)
+        #expect(names.allSatisfy { $0.hasPrefix("PASS vapi ") })
+        let document = try XMLDocument(contentsOf: URL(fileURLWithPath: junit))
+        #expect(try document.nodes(forXPath: "/testsuites/testsuite/testcase").count == 7)
+        #expect(try document.nodes(forXPath: "//failure").isEmpty)
+
+        let none = try Command.run("outcomed", ["test", "config/rules-test.yaml", "--run", "no such test"])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("no test name matches --run"))
+        #expect(try Command.run("outcomed", ["test", "config/rules-test.yaml", "--run", "("]).status == 2)
     }
 
     @Test(arguments: [

@@ -74,22 +74,31 @@ public struct RuleTestSuite: Sendable {
         return suite
     }
 
+    /// The suite with only the tests whose names `pattern` finds a match in (`--run REGEX`).
+    public func filtered(by pattern: Pattern) -> RuleTestSuite {
+        RuleTestSuite(configPath: configPath, cases: cases.filter { pattern.search($0.name) })
+    }
+
     /// Runs every test against `rules`.
     public func run(_ rules: RuleSet) -> [RuleTestResult] {
         cases.map { test in
             let decision: Decision
+            var matched: [String] = []
             switch test.event {
-            case .event(let event): decision = rules.decide(event)
-            case .ignored: decision = Decision(action: .noMatch, outcome: nil, rule: nil)
+            case .event(let event):
+                decision = rules.decide(event)
+                matched = zip(rules.rules, rules.matches(event)).compactMap { $1 ? $0.name : nil }
+            case .ignored:
+                decision = Decision(action: .noMatch, outcome: nil, rule: nil)
             }
             let outcomeOK = test.expect == nil ? decision.action != .queued : decision.outcome == test.expect
             let ruleOK = test.expectRule == nil || test.expectRule == decision.rule
-            if outcomeOK && ruleOK { return RuleTestResult(name: test.name, passed: true, line: "PASS \(test.name)") }
+            if outcomeOK && ruleOK { return RuleTestResult(name: test.name, passed: true, line: "PASS \(test.name)", matchedRules: matched) }
             let expected = (test.expect ?? "null") + (test.expectRule.map { " (rule \($0))" } ?? "")
             let got = decision.outcome ?? "null"
-            let gotRule = decision.rule ?? (decision.outcome != nil ? "default_outcome" : "none")
+            let gotRule = decision.ruleLabel
             let note = decision.action == .unchanged ? ", unchanged" : ""
-            return RuleTestResult(name: test.name, passed: false, line: "FAIL \(test.name): expected \(expected), got \(got) (rule \(gotRule)\(note))")
+            return RuleTestResult(name: test.name, passed: false, line: "FAIL \(test.name): expected \(expected), got \(got) (rule \(gotRule)\(note))", matchedRules: matched)
         }
     }
 }

@@ -13,15 +13,20 @@ public struct JSONParser: Sendable {
     public func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
-            var reader = Reader(bytes: buffer, maxDepth: maxDepth)
-            reader.skipWhitespace()
-            let value = try reader.value(depth: 0)
-            reader.skipWhitespace()
-            if reader.index < buffer.count {
-                throw reader.error("unexpected data after the document")
-            }
-            return value
+            try parse(buffer: buffer)
         }
+    }
+
+    /// Parses one JSON document that fills `buffer`, without copying it first (batch readers).
+    public func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        var reader = Reader(bytes: buffer, maxDepth: maxDepth)
+        reader.skipWhitespace()
+        let value = try reader.value(depth: 0)
+        reader.skipWhitespace()
+        if reader.index < buffer.count {
+            throw reader.error("unexpected data after the document")
+        }
+        return value
     }
 
     /// Parses one JSON document from a string.

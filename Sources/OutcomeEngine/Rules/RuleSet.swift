@@ -32,6 +32,13 @@ public struct RuleSet: Sendable {
         return defaultDecision(event)
     }
 
+    /// Whether each rule's condition holds for `event`, in file order: every rule is tried, not
+    /// only up to the first match (rule coverage counts a rule shadowed by an earlier one).
+    public func matches(_ event: CallEvent) -> [Bool] {
+        let context = EvaluationContext(event: event, phrases: phrases, table: table)
+        return compiled.map { $0.evaluate(context, explain: false).matched }
+    }
+
     /// Decides `event` and says, for every rule, whether it matched and why.
     public func explain(_ event: CallEvent) -> Explanation {
         let context = EvaluationContext(event: event, phrases: phrases, table: table)

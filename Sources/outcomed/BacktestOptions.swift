@@ -1,0 +1,41 @@
+import ArgumentParser
+import OutcomeDaemon
+
+/// `--since DURATION` and `--events FILE.jsonl|DIR`, shared by `replay` and `report`.
+struct BacktestOptions: ParsableArguments {
+    @Option(name: .long, help: "Read the store's events received in this last stretch of time (default 7d).")
+    var since: String?
+
+    @Option(name: .long, help: "Read exported events instead of the store: a JSON-lines file, or a folder of .json files.")
+    var events: String?
+
+    @OptionGroup var options: ConfigOption
+
+    func validate() throws {
+        if events != nil, since != nil {
+            throw ValidationError("--since reads the store's window; --events are read whole, so give one or the other")
+        }
+        if let since, Durations.parse(since) == nil {
+            throw ValidationError("--since: \"\(since)\" is not a duration (10m, 2h, 7d)")
+        }
+    }
+
+    /// What is read, in words, for the HTML report's subtitle.
+    var description: String {
+        let rules = "rules of \(options.path)"
+        if let events { return "\(events), through the \(rules)" }
+        return "the store's calls of the last \(since ?? "7d") (per call the latest event), through the \(rules)"
+    }
+
+    /// The config (its rules only, with `--events`) and where the calls come from.
+    func load() throws -> (Config, BacktestSource, QueueStore?) {
+        if let events {
+            return (try Config.load(path: options.path, mode: .rules), .exported(path: events), nil)
+        }
+        let config = try Config.load(path: options.path, mode: .rules)
+        let store = try QueueStore.openExisting(path: config.queue.path)
+        let window = Durations.parse(since ?? "7d") ?? .seconds(7 * 86_400)
+        let since = WallClock.milliseconds() - window.milliseconds
+        return (config, .store(store, since: since), store)
+    }
+}
