@@ -21,6 +21,9 @@ enum ExitStatus {
         case let error as StoreError:
             printError(error.description)
             return runtime
+        case let error as RuleTestFileError:
+            printError(error.description)
+            return runtime
         case let error as OutputFileError:
             printError(error.description)
             return runtime

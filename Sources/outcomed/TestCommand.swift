@@ -39,6 +39,7 @@ struct TestCommand: ParsableCommand {
             if suite.cases.isEmpty { ExitStatus.printError("\(file): no test name matches --run \(runPattern)") }
         }
         let config = try Config.load(path: options.config ?? suite.configPath ?? options.path, mode: .rules)
+        try suite.validate(against: config.rules)
         let results = suite.run(config.rules)
         for result in results { print(result.line) }
         let failed = results.filter { !$0.passed }.count

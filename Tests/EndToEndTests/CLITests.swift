@@ -62,6 +62,14 @@ struct CLITests {
               - {name: lead, event: {id: c1, is_lead: true}, expect: interested}
               - {name: nothing, event: {id: c2}, expect: null}
             """.write(toFile: directory.path + "/tests.yaml", atomically: true, encoding: .utf8)
+        try "config: rules.yaml\ntests:\n  - {name: gone, event_file: gone.json, expect: null}\n".write(toFile: directory.path + "/missing.yaml", atomically: true, encoding: .utf8)
+        let unreadable = try Command.run("outcomed", ["test", directory.path + "/missing.yaml"])
+        #expect(unreadable.status == 3, "an event file that cannot be read is a runtime error, as the README says")
+        #expect(unreadable.stderr.contains(#"missing.yaml:3:30: test "gone": \#(directory.path)/gone.json: cannot read the event file"#), "\(unreadable.stderr)")
+        try "config: rules.yaml\ntests:\n  - {name: typo, event: {id: c1}, expect: intrested}\n".write(toFile: directory.path + "/typo.yaml", atomically: true, encoding: .utf8)
+        let typo = try Command.run("outcomed", ["test", directory.path + "/typo.yaml"])
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains(#"did you mean "interested"?"#), "\(typo.stderr)")
         let failing = try Command.run("outcomed", ["test", directory.path + "/tests.yaml", "--min-coverage", "100"])
         #expect(failing.status == 1)
         #expect(failing.stdout.contains("coverage: 2 of 3 rules matched by a test\nuncovered: untested\n"))

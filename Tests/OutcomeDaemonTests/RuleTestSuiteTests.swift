@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import OutcomeDaemon
+import OutcomeEngine
 
 struct RuleTestSuiteTests {
     @Test func theExampleRuleTestsPass() throws {
@@ -46,14 +47,28 @@ struct RuleTestSuiteTests {
         ])
     }
 
-    @Test func aMissingEventFileIsReportedAtItsLine() throws {
+    @Test func aMissingEventFileIsReportedAtItsLineAsARuntimeError() throws {
         let directory = try TemporaryDirectory()
         try "tests:\n  - name: t\n    event_file: nope.json\n    expect: null\n".write(toFile: directory.path + "/t.yaml", atomically: true, encoding: .utf8)
-        #expect {
+        #expect(throws: RuleTestFileError(location: SourceLocation(file: directory.path + "/t.yaml", line: 3, column: 17), test: "t", path: directory.path + "/nope.json")) {
             try RuleTestSuite.load(path: directory.path + "/t.yaml")
+        }
+    }
+
+    @Test(arguments: [
+        ("    expect: intrested\n", #"t.yaml:4:13: test "t": expect "intrested" is not in outcomes [interested, callback]; did you mean "interested"?"#),
+        ("    expect: interested\n    expect_rule: leed\n", #"t.yaml:5:18: test "t": expect_rule "leed" is not a rule of the config; did you mean "lead"?"#),
+    ])
+    func anExpectationTheRulesCannotMeetIsAnErrorAtItsLine(lines: String, message: String) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/t.yaml"
+        try ("tests:\n  - name: t\n    event: {id: c1, is_lead: true}\n" + lines).write(toFile: path, atomically: true, encoding: .utf8)
+        let suite = try RuleTestSuite.load(path: path)
+        let rules = RuleSet(outcomes: ["interested", "callback"], rules: [Rule(name: "lead", outcome: "interested", when: .field(FieldPath("is_lead")!, .equals(.bool(true))))])
+        #expect {
+            try suite.validate(against: rules)
         } throws: { error in
-            guard let error = error as? ConfigError else { return false }
-            return error.location.line == 3 && error.message.contains("nope.json")
+            (error as? ConfigError)?.description == directory.path + "/" + message
         }
     }
 }

@@ -16,6 +16,9 @@ public struct RuleTestSuite: Sendable {
         public var expectRule: String?
         /// Where the test is.
         public var location: SourceLocation
+        /// Where `expect:` and `expect_rule:` are, for errors about them.
+        var expectLocation: SourceLocation?
+        var expectRuleLocation: SourceLocation?
     }
 
     /// The config file the suite names (`config:`, relative to the suite), if any.
@@ -23,8 +26,9 @@ public struct RuleTestSuite: Sendable {
     /// The tests, in file order.
     public var cases: [Case]
 
-    /// Reads a test file; events in `event_file` are relative to it.
-    public static func load(path: String) throws(ConfigError) -> RuleTestSuite {
+    /// Reads a test file; events in `event_file` are relative to it. Throws `ConfigError` for
+    /// a test file that is wrong, `RuleTestFileError` for an event file that cannot be read.
+    public static func load(path: String) throws -> RuleTestSuite {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(SourceLocation(file: path, line: 0, column: 0), "cannot read the test file (missing, unreadable or not UTF-8)")
         }
@@ -61,6 +65,8 @@ public struct RuleTestSuite: Sendable {
                 let file = relative(try reader.nonEmptyString(fileNode, "event_file"))
                 do {
                     event = try EventLoader.load(path: file)
+                } catch .unreadable {
+                    throw RuleTestFileError(location: reader.location(fileNode), test: name, path: file)
                 } catch {
                     throw reader.error(fileNode, "test \"\(name)\": \(error)")
                 }
@@ -69,9 +75,26 @@ public struct RuleTestSuite: Sendable {
             case (nil, nil):
                 throw reader.error(testNode, "test \"\(name)\" needs event or event_file")
             }
-            suite.cases.append(Case(name: name, event: event, expect: expect, expectRule: expectRule, location: reader.location(testNode)))
+            suite.cases.append(Case(
+                name: name, event: event, expect: expect, expectRule: expectRule, location: reader.location(testNode),
+                expectLocation: reader.location(expectNode), expectRuleLocation: test["expect_rule"].map(reader.location)
+            ))
         }
         return suite
+    }
+
+    /// Checks that every `expect:` is one of the rules' outcomes and every `expect_rule:` one of
+    /// their rules, so a typo is an error at its line rather than a test that can never pass.
+    public func validate(against rules: RuleSet) throws(ConfigError) {
+        let names = rules.rules.map(\.name) + ["default_outcome", "none"]
+        for test in cases {
+            if let expect = test.expect, !rules.outcomes.contains(expect), let location = test.expectLocation {
+                throw ConfigError(location, "test \"\(test.name)\": expect \"\(expect)\" is not in outcomes [\(rules.outcomes.joined(separator: ", "))]\(Suggestion.hint(for: expect, in: rules.outcomes))")
+            }
+            if let rule = test.expectRule, !names.contains(rule), let location = test.expectRuleLocation {
+                throw ConfigError(location, "test \"\(test.name)\": expect_rule \"\(rule)\" is not a rule of the config\(Suggestion.hint(for: rule, in: names))")
+            }
+        }
     }
 
     /// The suite with only the tests whose names `pattern` finds a match in (`--run REGEX`).
