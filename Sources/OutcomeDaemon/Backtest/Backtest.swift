@@ -23,8 +23,7 @@ public enum Backtest {
         var tally = ReplayTally(rules: rules.rules.map(\.name), beforeKnown: beforeKnown)
         var changes: [ReplayChange] = []
         var changedToNone = 0
-        let skipped = try source.forEach(warn: warn) { item in
-            let decision = rules.decide(item.event)
+        let skipped = try source.forEachDecided(rules: rules, warn: warn) { item, decision in
             let from = beforeKnown ? item.recorded?.outcome : item.event.currentOutcome
             guard tally.add(callID: item.event.callID, from: from, ruleBefore: item.recorded?.rule, decision: decision) else { return }
             guard let outcome = decision.outcome else {
@@ -41,8 +40,7 @@ public enum Backtest {
     /// `outcomed report`: each call's label at receipt against the outcome `rules` give it.
     public static func report(_ source: BacktestSource, rules: RuleSet, warn: (String) -> Void) throws -> (AgreementTally, BacktestSource.Skipped) {
         var tally = AgreementTally(outcomes: rules.outcomes, rules: rules.rules.map(\.name))
-        let skipped = try source.forEach(warn: warn) { item in
-            let decision = rules.decide(item.event)
+        let skipped = try source.forEachDecided(rules: rules, warn: warn) { item, decision in
             tally.add(label: item.event.currentOutcome, outcome: decision.outcome, rule: decision.rule, time: item.time ?? EventTime.of(item.event))
         }
         return (tally, skipped)

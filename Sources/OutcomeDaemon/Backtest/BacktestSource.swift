@@ -72,4 +72,29 @@ public enum BacktestSource: Sendable {
         }
         return skipped
     }
+
+    /// Calls `body` with each call event and the decision `rules` give it, in input order. A
+    /// JSON-lines file is decided on both cores (`ParallelLineDecoder`); the store and a folder
+    /// are read one event at a time.
+    public func forEachDecided(rules: RuleSet, warn: (String) -> Void, _ body: (BacktestEvent, Decision) throws -> Void) throws -> Skipped {
+        guard case .exported(let path) = self, Self.isRegularFile(path) else {
+            return try forEach(warn: warn) { item in try body(item, rules.decide(item.event)) }
+        }
+        var skipped = Skipped()
+        try ParallelLineDecoder(path: path, rules: rules).forEach { item in
+            switch item {
+            case .event(let event, let decision): try body(BacktestEvent(event: event, eventID: nil, time: nil, recorded: nil), decision)
+            case .ignored: skipped.ignored += 1
+            case .invalid(let line, let reason):
+                skipped.invalid += 1
+                warn("\(path):\(line): skipped: \(reason)")
+            }
+        }
+        return skipped
+    }
+
+    static func isRegularFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
 }

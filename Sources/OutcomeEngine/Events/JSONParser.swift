@@ -166,8 +166,17 @@ private struct Reader {
     }
 
     mutating func escapedString(start: Int, contentStart: Int) throws(JSONParseError) -> String {
-        var scratch = Array(UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(2 * (index - contentStart) + 64)
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
         while index < bytes.count {
+            // Plain bytes between escapes are copied a run at a time (transcripts escape every line break).
+            let runStart = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+                index += 1
+            }
+            if index > runStart { scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            guard index < bytes.count else { break }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):

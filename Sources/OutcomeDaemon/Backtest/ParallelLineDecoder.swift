@@ -1,0 +1,65 @@
+import Dispatch
+import OutcomeEngine
+
+/// The back-test's batch path over a JSON-lines file: lines are read in batches, each batch is
+/// parsed, normalised and decided on both cores, and the results are handed over one at a time
+/// in file order, so every count, example and warning is what one core reading in order gives.
+struct ParallelLineDecoder {
+    /// One line's result.
+    enum Item: Sendable {
+        case event(CallEvent, Decision)
+        case ignored
+        case invalid(line: Int, reason: String)
+    }
+
+    let path: String
+    let rules: RuleSet
+    var batchLines = 512
+    var workers = 2
+
+    /// Calls `body` with each non-blank line's result, in file order.
+    func forEach(_ body: (Item) throws -> Void) throws {
+        var batch: [(bytes: [UInt8], number: Int)] = []
+        batch.reserveCapacity(batchLines)
+        func flush() throws {
+            for item in decide(batch) { try body(item) }
+            batch.removeAll(keepingCapacity: true)
+        }
+        try JSONLinesReader(path: path).forEachLine { line, number in
+            batch.append((Array(line), number))
+            if batch.count == batchLines { try flush() }
+        }
+        try flush()
+    }
+
+    private func decide(_ batch: [(bytes: [UInt8], number: Int)]) -> [Item] {
+        guard !batch.isEmpty else { return [] }
+        let results = UnsafeMutableBufferPointer<Item>.allocate(capacity: batch.count)
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        // Each worker writes only its own stride of indices, so the buffer is never shared.
+        nonisolated(unsafe) let slots = results
+        let rules = self.rules
+        let workers = min(self.workers, batch.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let parser = JSONParser()
+            for index in stride(from: worker, to: batch.count, by: workers) {
+                let (bytes, number) = batch[index]
+                let item: Item
+                do {
+                    let normalized = try bytes.withUnsafeBufferPointer { try CallEvent.normalize(parser.parse(buffer: $0)) }
+                    switch normalized {
+                    case .ignored: item = .ignored
+                    case .event(let event): item = .event(event, rules.decide(event))
+                    }
+                } catch {
+                    item = .invalid(line: number, reason: "\(error)")
+                }
+                slots.initializeElement(at: index, to: item)
+            }
+        }
+        return Array(results)
+    }
+}
