@@ -4,6 +4,8 @@ DESTDIR ?=
 UNITDIR ?= /etc/systemd/system
 CONFDIR ?= /etc/outcomed
 BUILD_DIR ?= .build/release
+# The Swift runtime and Foundation are linked in, so the binary runs where only Debian's libraries are.
+RELEASE_FLAGS ?= -c release --static-swift-stdlib --disable-local-rpath
 CONFIG ?= config/outcomed.yaml
 DEBUG_BIN = .build/debug
 
@@ -16,7 +18,7 @@ build: setup
 	$(SWIFT) build
 
 release: setup
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS) --product outcomed
 
 test: setup
 	$(SWIFT) build
