@@ -14,10 +14,11 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 MAN_PAGE = .build/plugins/GenerateManual/outputs/outcomed/outcomed.1
 MAN_DATE ?= $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
 GENERATE_MANUAL = $(SWIFT) package plugin generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
+DEB_DIR = .build/deb
 CONFIG ?= config/outcomed.yaml
 DEBUG_BIN = .build/debug
 
-.PHONY: setup build release man test run examples check-unit install install-files uninstall bench clean
+.PHONY: setup build release man deb test run examples check-unit install install-files uninstall bench clean
 
 setup:
 	@scripts/setup
@@ -31,6 +32,11 @@ release: setup
 # The man page comes from the argument parser itself; the debug build describes the same commands.
 man: build
 	$(GENERATE_MANUAL)
+
+# A Debian package of the release build, then the checks an administrator would make (root: chroot).
+deb: release man
+	@scripts/setup deb
+	@deb=$$(scripts/build-deb $(BUILD_DIR)/outcomed $(MAN_PAGE) $(DEB_DIR)) && scripts/check-deb "$$deb"
 
 test: setup
 	$(SWIFT) build
