@@ -4,11 +4,10 @@ import OutcomeDaemon
 
 /// The `outcomed` command line: argument parsing only; the work happens in OutcomeDaemon.
 struct Outcomed: AsyncParsableCommand {
-    static let version = OutcomedVersion.current
-
     static let configuration = CommandConfiguration(
         commandName: "outcomed",
         abstract: "Sets call outcomes on CommVoice from operator-written rules.",
+        version: "outcomed \(OutcomedVersion.current)",
         subcommands: [ServeCommand.self, CheckCommand.self, TestCommand.self, ExplainCommand.self, ReplayCommand.self, ReportCommand.self, QueueCommand.self, VersionCommand.self]
     )
 

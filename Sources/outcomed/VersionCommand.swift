@@ -4,6 +4,6 @@ struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Prints the version.")
 
     func run() {
-        print("outcomed \(Outcomed.version)")
+        print(Outcomed.configuration.version)
     }
 }
