@@ -36,6 +36,6 @@ struct CLIConventionTests {
         let command = object?["command"] as? [String: Any]
         #expect(command?["commandName"] as? String == "outcomed")
         let names = (command?["subcommands"] as? [[String: Any]])?.compactMap { $0["commandName"] as? String }
-        #expect(names == ["serve", "check", "test", "explain", "queue", "version", "help"])
+        #expect(names == ["serve", "check", "test", "explain", "replay", "report", "queue", "version", "help"])
     }
 }
