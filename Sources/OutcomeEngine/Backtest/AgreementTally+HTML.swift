@@ -10,7 +10,7 @@ extension AgreementTally {
             <head>
             <meta charset="utf-8"/>
             <meta name="viewport" content="width=device-width, initial-scale=1"/>
-            <title>\(Self.escape(title))</title>
+            <title>\(Markup.escape(title))</title>
             <style>
             body { font: 15px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2430; margin: 2rem auto; max-width: 72rem; padding: 0 1.5rem; }
             h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
@@ -35,8 +35,8 @@ extension AgreementTally {
             </style>
             </head>
             <body>
-            <h1>\(Self.escape(title))</h1>
-            <p class="subtitle">\(Self.escape(subtitle))</p>
+            <h1>\(Markup.escape(title))</h1>
+            <p class="subtitle">\(Markup.escape(subtitle))</p>
             <section class="totals">
             <div class="total" id="calls"><b>\(calls)</b><span>calls</span></div>
             <div class="total" id="agreement"><b>\(agreement.map { Percent.format($0) } ?? "–")</b><span>agreement with the platform's label</span></div>
@@ -47,9 +47,9 @@ extension AgreementTally {
             <table class="matrix">
             <thead><tr><th>platform \\ outcomed</th>
             """
-        out += categories.map { "<th scope=\"col\">\(Self.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        out += categories.map { "<th scope=\"col\">\(Markup.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for label in categories {
-            out += "<tr><th scope=\"row\">\(Self.escape(label))</th>"
+            out += "<tr><th scope=\"row\">\(Markup.escape(label))</th>"
             for outcome in categories {
                 let count = matrix[label]?[outcome] ?? 0
                 let strength = Double(count) / Double(largest)
@@ -59,7 +59,7 @@ extension AgreementTally {
                 let ink = count == 0 ? "#b3bac4" : alpha > 0.55 ? "#ffffff" : "#1d2430"
                 let share = calls > 0 ? Percent.format(count, of: calls) : "0%"
                 out += "<td class=\"\(classes.joined(separator: " "))\" style=\"background: rgba(31, 90, 190, \(Self.fixed(alpha, 3))); color: \(ink)\" "
-                out += "title=\"\(Self.escape(label)) → \(Self.escape(outcome)): \(count) calls (\(share))\">\(count)</td>"
+                out += "title=\"\(Markup.escape(label)) → \(Markup.escape(outcome)): \(count) calls (\(share))\">\(count)</td>"
             }
             out += "</tr>\n"
         }
@@ -75,26 +75,11 @@ extension AgreementTally {
         let widest = max(rows.map(\.share).max() ?? 0, 0.000_001)
         for rule in rows {
             let width = Self.fixed(rule.share / widest * 10, 2)
-            out += "<tr><td>\(Self.escape(rule.name))</td><td class=\"num\">\(rule.matches)</td>"
+            out += "<tr><td>\(Markup.escape(rule.name))</td><td class=\"num\">\(rule.matches)</td>"
             out += "<td><span class=\"bar\" style=\"width: \(width)rem\"></span>\(Percent.format(rule.share))</td>"
             out += "<td>\(rule.lastMatchAt.map { Timestamp.format(milliseconds: $0) } ?? "–")</td></tr>\n"
         }
         out += "</tbody>\n</table>\n</body>\n</html>\n"
-        return out
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
         return out
     }
 }
