@@ -84,9 +84,10 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "OutcomeEngineTests", dependencies: ["OutcomeEngine"]),
-        .testTarget(name: "OutcomeDaemonTests", dependencies: ["OutcomeDaemon", "OutcomeEngine", "OutcomeFuzzing"], exclude: ["Vectors"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["outcomed", "outcome-api-mock", "OutcomeDaemon"]),
+        .testTarget(name: "OutcomeDaemonTests", dependencies: ["OutcomeDaemon", "OutcomeEngine", "OutcomeFuzzing", "TestSupport"], exclude: ["Vectors"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["outcomed", "outcome-api-mock", "OutcomeDaemon", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

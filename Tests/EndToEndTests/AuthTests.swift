@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import OutcomeDaemon
+import TestSupport
 
 /// The three sender-authentication methods of SPEC §2, accepting and rejecting.
 @Suite(.serialized, .timeLimit(.minutes(2)))
@@ -47,7 +48,7 @@ struct AuthTests {
         for secret in ["intake-token", "vapi-secret", "hmac-secret", "wrong-token"] {
             #expect(!daemon.log.contains(secret), "a secret reached the log")
         }
-        let stats = try daemon.queueStats()
+        let stats = try await daemon.queueStats()
         #expect(["pending", "in_flight", "done", "dead"].compactMap { stats[$0] as? Int }.reduce(0, +) == 3)
     }
 
@@ -66,7 +67,7 @@ struct AuthTests {
             #expect(response.status == 401)
             #expect(try await daemon.get("/healthz").status == 200)
         }
-        let stats = try daemon.queueStats()
+        let stats = try await daemon.queueStats()
         #expect(["pending", "in_flight", "done", "dead"].compactMap { stats[$0] as? Int }.reduce(0, +) == 0)
     }
 
@@ -101,17 +102,17 @@ struct AuthTests {
             return try await daemon.post(Array(body.utf8), headers: lines).status
         }
 
-        let retellGood = try PythonSigner.retell(retellEvent("r-good"), apiKey: retellKey, milliseconds: nowMilliseconds)
+        let retellGood = try await PythonSigner.retell(retellEvent("r-good"), apiKey: retellKey, milliseconds: nowMilliseconds)
         #expect(try await post(retellEvent("r-good"), ["X-Retell-Signature": retellGood]) == 202)
-        let vapiGood = try PythonSigner.vapiSHA512Base64(vapiEvent("v-good"), secret: vapiSecret, timestamp: nowSeconds)
+        let vapiGood = try await PythonSigner.vapiSHA512Base64(vapiEvent("v-good"), secret: vapiSecret, timestamp: nowSeconds)
         #expect(try await post(vapiEvent("v-good"), ["X-Signature": vapiGood, "X-Timestamp": "\(nowSeconds)"]) == 202)
 
-        let retellWrong = try PythonSigner.retell(retellEvent("r-wrong"), apiKey: "key_wrong", milliseconds: nowMilliseconds)
+        let retellWrong = try await PythonSigner.retell(retellEvent("r-wrong"), apiKey: "key_wrong", milliseconds: nowMilliseconds)
         #expect(try await post(retellEvent("r-wrong"), ["X-Retell-Signature": retellWrong]) == 401)
-        let vapiWrong = try PythonSigner.vapiSHA512Base64(vapiEvent("v-wrong"), secret: "wrong-secret", timestamp: nowMilliseconds)
+        let vapiWrong = try await PythonSigner.vapiSHA512Base64(vapiEvent("v-wrong"), secret: "wrong-secret", timestamp: nowMilliseconds)
         #expect(try await post(vapiEvent("v-wrong"), ["X-Signature": vapiWrong, "X-Timestamp": "\(nowMilliseconds)"]) == 401)
 
-        #expect(try daemon.storedCallIDs() == ["r-good", "v-good"])
+        #expect(try await daemon.storedCallIDs() == ["r-good", "v-good"])
         let log = daemon.log
         #expect(log.contains("auth=retell:bad_signature,vapi_hmac:missing"))
         #expect(log.contains("auth=retell:missing,vapi_hmac:bad_signature"))
@@ -139,19 +140,12 @@ struct AuthTests {
 
 extension Daemon {
     /// The call ids of every event in the store, sorted (read with Python's sqlite3, as a bystander would).
-    func storedCallIDs() throws -> [String] {
-        let reader = Process()
-        reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        reader.arguments = ["python3", "-c", """
+    func storedCallIDs() async throws -> [String] {
+        let result = try await Command.run("/usr/bin/env", ["python3", "-c", """
             import sqlite3, sys
             for (call_id,) in sqlite3.connect(sys.argv[1]).execute('SELECT call_id FROM events ORDER BY call_id'):
                 print(call_id)
-            """, storePath]
-        let out = Pipe()
-        reader.standardOutput = out
-        try reader.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        reader.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+            """, storePath])
+        return result.stdout.split(separator: "\n").map(String.init)
     }
 }

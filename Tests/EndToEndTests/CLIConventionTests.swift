@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The conventions a packaged command line is judged by: `--version`, completions, and the
 /// parser's own description of itself that the man page is generated from.
 struct CLIConventionTests {
-    @Test func theVersionFlagPrintsWhatTheVersionCommandPrints() throws {
-        let flag = try Command.run("outcomed", ["--version"])
-        let command = try Command.run("outcomed", ["version"])
+    @Test func theVersionFlagPrintsWhatTheVersionCommandPrints() async throws {
+        let flag = try await Command.run("outcomed", ["--version"])
+        let command = try await Command.run("outcomed", ["version"])
         #expect(flag.status == 0)
         #expect(command.status == 0)
         #expect(flag.stdout.hasPrefix("outcomed "))
@@ -19,8 +20,8 @@ struct CLIConventionTests {
         ("zsh", "#compdef outcomed"),
         ("fish", "complete -c 'outcomed'"),
     ])
-    func aCompletionScriptNamesEverySubcommand(shell: String, marker: String) throws {
-        let result = try Command.run("outcomed", ["--generate-completion-script", shell])
+    func aCompletionScriptNamesEverySubcommand(shell: String, marker: String) async throws {
+        let result = try await Command.run("outcomed", ["--generate-completion-script", shell])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         #expect(result.stdout.contains(marker))
@@ -29,8 +30,8 @@ struct CLIConventionTests {
         }
     }
 
-    @Test func theParserDescribesEverySubcommandForTheManPage() throws {
-        let result = try Command.run("outcomed", ["--experimental-dump-help"])
+    @Test func theParserDescribesEverySubcommandForTheManPage() async throws {
+        let result = try await Command.run("outcomed", ["--experimental-dump-help"])
         #expect(result.status == 0)
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let command = object?["command"] as? [String: Any]

@@ -1,5 +1,6 @@
 import Foundation
 import OutcomeDaemon
+import TestSupport
 
 extension Daemon {
     /// Queues scripted answers at the mock for one call.
@@ -30,7 +31,7 @@ extension Daemon {
     func waitForJob(call: String, timeout: Duration = .seconds(30), _ condition: ([String: Any]) -> Bool) async throws -> [String: Any] {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let listed = try Command.run("outcomed", ["queue", "list", "--db", storePath, "--call", call, "--json"]).stdout
+            let listed = try await Command.run("outcomed", ["queue", "list", "--db", storePath, "--call", call, "--json"]).stdout
             let job = ((try? JSONSerialization.jsonObject(with: Data(listed.utf8))) as? [[String: Any]])?.first
             if let job, condition(job) { return job }
             guard ContinuousClock.now < deadline else { throw DaemonError.timeout("job of \(call): \(listed)\n\(log.suffix(2000))") }

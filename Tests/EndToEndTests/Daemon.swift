@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OutcomeDaemon
+import TestSupport
 
 /// `outcome-api-mock` and `outcomed serve` as real processes on free loopback ports, with a
 /// config and a store in a temporary directory.
@@ -106,7 +107,7 @@ final class Daemon: @unchecked Sendable {
         env.merge(environment) { $1 }
         env.merge(extraEnvironment) { $1 }
         process.environment = env
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         process.standardError = log
@@ -184,8 +185,8 @@ final class Daemon: @unchecked Sendable {
         _ = try await client.send(.init(method: "POST", url: mockURL + "/-/mode", headers: [], body: Array(#"{"mode":"\#(mode)"}"#.utf8)))
     }
 
-    func queueStats() throws -> [String: Any] {
-        let result = try Command.run("outcomed", ["queue", "stats", "--db", storePath, "--json"])
+    func queueStats() async throws -> [String: Any] {
+        let result = try await Command.run("outcomed", ["queue", "stats", "--db", storePath, "--json"])
         return (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
     }
 

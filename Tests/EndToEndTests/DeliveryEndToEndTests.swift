@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import OutcomeDaemon
+import TestSupport
 
 /// Delivery settings and upstream answers, through the real `outcomed serve` and the mock.
 @Suite(.serialized, .timeLimit(.minutes(3)))
@@ -34,7 +35,7 @@ struct DeliveryEndToEndTests {
             #expect(try await daemon.post(Daemon.event(call)).status == 202)
             _ = try await daemon.waitForJob(call: call) { $0["state"] as? String == "dead" }
         }
-        let listed = try Command.run("outcomed", ["queue", "list", "--db", daemon.storePath, "--json"]).stdout
+        let listed = try await Command.run("outcomed", ["queue", "list", "--db", daemon.storePath, "--json"]).stdout
         let jobs = (try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]]) ?? []
         #expect(jobs.count == 2)
         #expect(jobs.allSatisfy { ($0["last_error"] as? String)?.contains("[redacted]") == true }, "\(listed)")

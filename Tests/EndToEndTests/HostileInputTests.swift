@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import OutcomeDaemon
+import TestSupport
 
 /// Call ids and config values chosen to make `outcomed` PATCH the wrong call or crash.
 @Suite(.serialized, .timeLimit(.minutes(3)))
@@ -16,7 +17,7 @@ struct HostileInputTests {
         #expect(daemon.log.contains(#"event=rejected check=call_id error="unusable call id: id contains the control character U+0000" peer=127.0.0.1:"#), "\(daemon.log.suffix(1500))")
         #expect(try await daemon.post(#"{"id":"victim-42","is_lead":true}"#).status == 202)
         _ = try await daemon.waitForJob(call: "victim-42") { $0["state"] as? String == "done" }
-        let stats = try daemon.queueStats()
+        let stats = try await daemon.queueStats()
         #expect(stats["done"] as? Int == 1, "only the real call became a job: \(stats)")
         #expect(try await daemon.mockRequests(call: "victim-42").count == 1)
     }
@@ -47,7 +48,7 @@ struct HostileInputTests {
             .split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("max_delay") }.map { $0 + 1 } ?? 0
         let message = "\(daemon.configPath):\(line):16: max_delay: 9999999999999d is out of range; the longest duration accepted is 3650d"
 
-        let check = try Command.run("outcomed", ["check", "--config", daemon.configPath])
+        let check = try await Command.run("outcomed", ["check", "--config", daemon.configPath])
         #expect(check.status == 1)
         #expect(check.stderr.contains(message), "\(check.stderr)")
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import OutcomeDaemon
+import TestSupport
 
 /// Intake under hostile or broken conditions: odd bodies and headers, a locked, full or
 /// deleted store. Each case was once answered wrongly.
@@ -13,7 +14,7 @@ struct IntakeHardeningTests {
         let chunk = String(repeating: " ", count: 4096)
         connection.send("POST /v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
         connection.send(String(chunk.utf8.count, radix: 16) + "\r\n" + chunk + "\r\n0\r\n\r\n")
-        let answer = connection.readUntilClosed(timeout: .seconds(5)).text
+        let answer = await connection.readUntilClosed(timeout: .seconds(5)).text
         #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
         #expect(answer.contains("max_body"))
     }
@@ -21,18 +22,18 @@ struct IntakeHardeningTests {
     @Test func aBlankIdempotencyKeyIsNoKey() async throws {
         let daemon = try Daemon()
         try await daemon.start()
-        func post(_ callID: String, key: String) throws -> String {
+        func post(_ callID: String, key: String) async throws -> String {
             let body = Daemon.event(callID)
             let connection = try RawConnection(port: daemon.port)
             connection.send("POST /v1/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nIdempotency-Key:\(key)\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
-            return connection.readUntilClosed(timeout: .seconds(10)).text
+            return await connection.readUntilClosed(timeout: .seconds(10)).text
         }
-        let first = try post("c-blank-1", key: "")
-        let second = try post("c-blank-2", key: "   ")
+        let first = try await post("c-blank-1", key: "")
+        let second = try await post("c-blank-2", key: "   ")
         #expect(first.hasPrefix("HTTP/1.1 202"), "\(first)")
         #expect(second.hasPrefix("HTTP/1.1 202"), "a different event with a blank key is not a duplicate: \(second)")
         #expect(second.contains(#""call_id":"c-blank-2""#))
-        let long = try post("c-long-key", key: " " + String(repeating: "k", count: 300))
+        let long = try await post("c-long-key", key: " " + String(repeating: "k", count: 300))
         #expect(long.hasPrefix("HTTP/1.1 400"), "\(long)")
     }
 
@@ -69,7 +70,7 @@ struct IntakeHardeningTests {
         try await daemon.start()
         #expect(try await daemon.post(Daemon.event("c-ready")).status == 202)
         for _ in 0..<20 { #expect(try await daemon.get("/readyz").status == 200) }
-        let probed = try Command.run("/usr/bin/env", ["python3", "-c", """
+        let probed = try await Command.run("/usr/bin/env", ["python3", "-c", """
             import sqlite3, sys
             print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM health').fetchone()[0])
             """, daemon.storePath])
@@ -94,17 +95,17 @@ struct IntakeHardeningTests {
     @Test func aFullDiskIsNotReadyUntilThereIsRoomAgain() async throws {
         let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("outcomed-full-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        let mounted = try Command.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint])
+        let mounted = try await Command.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", mountPoint])
         try #require(mounted.status == 0, "this test needs root to mount a small tmpfs: \(mounted.stderr)")
         defer {
-            _ = try? Command.run("/bin/umount", ["-l", mountPoint])
+            _ = umount2(mountPoint, Int32(MNT_DETACH))
             try? FileManager.default.removeItem(atPath: mountPoint)
         }
         let daemon = try Daemon(storeDirectory: mountPoint)
         defer { daemon.stop() }
         try await daemon.start()
         let filler = mountPoint + "/filler"
-        _ = try Command.run("/bin/dd", ["if=/dev/zero", "of=\(filler)", "bs=64k"])
+        _ = try await Command.run("/bin/dd", ["if=/dev/zero", "of=\(filler)", "bs=64k"])
         let padding = String(repeating: "x", count: 30_000)
         var refused: UpstreamResponse?
         for index in 0..<200 {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import OutcomeDaemon
+import TestSupport
 
 /// Every row of SPEC §2's response table, against the real `outcomed serve` binary.
 @Suite(.serialized, .timeLimit(.minutes(3)))
@@ -65,7 +66,7 @@ struct IntakeTests {
         let padded = exact + String(repeating: " ", count: (1 << 20) - exact.utf8.count)
         #expect(try await daemon.post(padded).status == 202)
 
-        let stats = try daemon.queueStats()
+        let stats = try await daemon.queueStats()
         let jobs = ["pending", "in_flight", "done", "dead"].compactMap { stats[$0] as? Int }.reduce(0, +)
         #expect(jobs == 3, "c-accept, c-key and c-exact queued; nothing from rejections, duplicates or no_match")
         #expect(daemon.log.contains("event=rejected"))

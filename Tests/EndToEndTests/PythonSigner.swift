@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Webhook signatures made by Python's `hmac`, as Retell and Vapi would send them: an
 /// implementation that shares no code with the daemon's verifiers.
@@ -15,27 +16,17 @@ enum PythonSigner {
         """
 
     /// `X-Retell-Signature` for `body` at `milliseconds`.
-    static func retell(_ body: String, apiKey: String, milliseconds: Int64) throws -> String {
-        try run(["retell", apiKey, String(milliseconds)], body: body)
+    static func retell(_ body: String, apiKey: String, milliseconds: Int64) async throws -> String {
+        try await run(["retell", apiKey, String(milliseconds)], body: body)
     }
 
     /// The signature of a Vapi credential with sha512, base64, prefix `sha512=` and `{timestamp}.{body}`.
-    static func vapiSHA512Base64(_ body: String, secret: String, timestamp: Int64) throws -> String {
-        try run(["vapi", secret, String(timestamp)], body: body)
+    static func vapiSHA512Base64(_ body: String, secret: String, timestamp: Int64) async throws -> String {
+        try await run(["vapi", secret, String(timestamp)], body: body)
     }
 
-    static func run(_ arguments: [String], body: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(body.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    static func run(_ arguments: [String], body: String) async throws -> String {
+        let result = try await Command.run("/usr/bin/env", ["python3", "-c", script] + arguments, stdin: Data(body.utf8))
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

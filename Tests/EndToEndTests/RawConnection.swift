@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A plain TCP connection to a test server, for what an HTTP client will not do: send half a
 /// request, trickle a body, or sit idle.
@@ -41,9 +42,14 @@ final class RawConnection {
         return true
     }
 
-    /// Reads until the peer closes or `timeout` passes; returns what arrived and whether the
-    /// connection was closed.
-    func readUntilClosed(timeout: Duration) -> (text: String, closed: Bool) {
+    /// Reads until the peer closes or `timeout` passes, on a thread of its own; returns what
+    /// arrived and whether the connection was closed.
+    func readUntilClosed(timeout: Duration) async -> (text: String, closed: Bool) {
+        let descriptor = descriptor
+        return (try? await offPool { Self.read(descriptor, timeout: timeout) }) ?? ("", false)
+    }
+
+    private static func read(_ descriptor: Int32, timeout: Duration) -> (text: String, closed: Bool) {
         let deadline = ContinuousClock.now + timeout
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)

@@ -3,6 +3,7 @@ import OutcomeDaemon
 import OutcomeEngine
 import Synchronization
 import Testing
+import TestSupport
 
 /// `outcomed replay` over the store of a running `serve`, while it takes traffic.
 @Suite(.serialized, .timeLimit(.minutes(3)))
@@ -10,19 +11,10 @@ struct ReplayEndToEndTests {
     /// The serve rules with `callback` now setting `not_interested`: only callback calls change.
     static let changedRules = Daemon.rules.replacingOccurrences(of: "outcome: callback\n", with: "outcome: not_interested\n")
 
-    func replay(_ daemon: Daemon, config: String, _ arguments: [String]) throws -> Command.Result {
-        try Command.run("outcomed", ["replay", "--config", config] + arguments)
+    func replay(_ daemon: Daemon, config: String, _ arguments: [String]) async throws -> Command.Result {
+        try await Command.run("outcomed", ["replay", "--config", config] + arguments)
     }
 
-    /// Runs a replay on a thread of its own, so that waiting for it leaves the concurrency pool
-    /// to the traffic that must flow meanwhile.
-    func replayBesideTraffic(config: String, _ arguments: [String]) async throws -> Command.Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try Command.run("outcomed", ["replay", "--config", config] + arguments) })
-            }
-        }
-    }
 
     /// Stores `count` lead calls before serve starts, so that the replay has enough to read to
     /// be still reading while events come in.
@@ -69,7 +61,7 @@ struct ReplayEndToEndTests {
         }
         while posted.load(ordering: .relaxed) < 20 { try await Task.sleep(for: .milliseconds(5)) }
         let atStart = posted.load(ordering: .relaxed)
-        let during = try await replayBesideTraffic(config: changedConfig, ["--json"])
+        let during = try await replay(daemon, config: changedConfig, ["--json"])
         let atEnd = posted.load(ordering: .relaxed)
         stop.store(true, ordering: .relaxed)
         let statuses = try await traffic.value
@@ -92,12 +84,12 @@ struct ReplayEndToEndTests {
         #expect(callback["before"] as? Int == 10)
         #expect(callback["after"] as? Int == 10)
 
-        let dry = try replay(daemon, config: changedConfig, ["--apply"])
+        let dry = try await replay(daemon, config: changedConfig, ["--apply"])
         #expect(dry.status == 0, "\(dry.stderr)")
         #expect(dry.stdout.contains("would queue 10 calls (run with --apply --yes to queue them)"))
         #expect(!dry.stderr.contains("event=decided"))
 
-        let applied = try replay(daemon, config: changedConfig, ["--apply", "--yes"])
+        let applied = try await replay(daemon, config: changedConfig, ["--apply", "--yes"])
         #expect(applied.status == 0, "\(applied.stderr)")
         #expect(applied.stdout.contains("queued 10 calls"))
         let lines = applied.stderr.split(separator: "\n").filter { $0.contains("event=decided") }
@@ -113,17 +105,17 @@ struct ReplayEndToEndTests {
         #expect(try await daemon.mockRequests(call: "live-0").compactMap { $0["outcome"] as? String } == ["interested"])
     }
 
-    @Test func replayWithoutAStoreOrWithBadArgumentsSaysSo() throws {
+    @Test func replayWithoutAStoreOrWithBadArgumentsSaysSo() async throws {
         let directory = try TemporaryDirectory()
         let config = directory.path + "/rules.yaml"
         try "queue: {path: \(directory.path)/none.sqlite}\noutcomes: [interested]\nrules: []\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let missing = try Command.run("outcomed", ["replay", "--config", config])
+        let missing = try await Command.run("outcomed", ["replay", "--config", config])
         #expect(missing.status == 3)
         #expect(missing.stderr.contains("none.sqlite: no store here"))
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/none.sqlite"))
-        #expect(try Command.run("outcomed", ["replay", "--config", config, "--yes"]).status == 2)
-        #expect(try Command.run("outcomed", ["replay", "--config", config, "--since", "soon"]).status == 2)
-        #expect(try Command.run("outcomed", ["replay", "--config", config, "--events", "x.jsonl", "--apply"]).status == 2)
-        #expect(try Command.run("outcomed", ["replay", "--config", config, "--events", directory.path + "/x.jsonl"]).status == 3)
+        #expect(try await Command.run("outcomed", ["replay", "--config", config, "--yes"]).status == 2)
+        #expect(try await Command.run("outcomed", ["replay", "--config", config, "--since", "soon"]).status == 2)
+        #expect(try await Command.run("outcomed", ["replay", "--config", config, "--events", "x.jsonl", "--apply"]).status == 2)
+        #expect(try await Command.run("outcomed", ["replay", "--config", config, "--events", directory.path + "/x.jsonl"]).status == 3)
     }
 }

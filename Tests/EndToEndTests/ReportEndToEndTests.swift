@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `outcomed report` over exported events whose matrix and kappa are worked out by hand.
 struct ReportEndToEndTests {
@@ -17,7 +18,7 @@ struct ReportEndToEndTests {
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test func reportJSONGivesTheMatrixAndKappaWorkedOutByHand() throws {
+    @Test func reportJSONGivesTheMatrixAndKappaWorkedOutByHand() async throws {
         let directory = try TemporaryDirectory()
         try Self.rules.write(toFile: directory.path + "/rules.yaml", atomically: true, encoding: .utf8)
         let callBack = "AI: hello\nUser: call me back"
@@ -28,7 +29,7 @@ struct ReportEndToEndTests {
             + (8..<10).map { Self.event($0, label: nil, lead: true, at: "2026-11-21T00:00:00Z") }
         try (lines.joined(separator: "\n") + "\n").write(toFile: directory.path + "/events.jsonl", atomically: true, encoding: .utf8)
         let arguments = ["report", "--events", directory.path + "/events.jsonl", "--config", directory.path + "/rules.yaml"]
-        let result = try Command.run("outcomed", arguments + ["--json"])
+        let result = try await Command.run("outcomed", arguments + ["--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(report["calls"] as? Int == 10)
@@ -46,11 +47,11 @@ struct ReportEndToEndTests {
         #expect(rules.map { $0["last_match_at"] as? String } == ["2026-11-21T00:00:00.000Z", "2026-11-22T08:30:00.250Z"])
 
         let page = directory.path + "/report.html"
-        let html = try Command.run("outcomed", arguments + ["--html", page])
+        let html = try await Command.run("outcomed", arguments + ["--html", page])
         #expect(html.status == 0, "\(html.stderr)")
         #expect(html.stdout.hasPrefix("calls: 10, agreement: 60%, kappa: 0.322"))
         #expect(try String(contentsOfFile: page, encoding: .utf8).contains("<table class=\"matrix\">"))
-        #expect(try Command.run("outcomed", arguments + ["--html", page, "--json"]).status == 2)
-        #expect(try Command.run("outcomed", arguments + ["--html", directory.path + "/no/such/dir/r.html"]).status == 3)
+        #expect(try await Command.run("outcomed", arguments + ["--html", page, "--json"]).status == 2)
+        #expect(try await Command.run("outcomed", arguments + ["--html", directory.path + "/no/such/dir/r.html"]).status == 3)
     }
 }

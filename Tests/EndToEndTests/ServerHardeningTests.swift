@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The intake server against idle, slow and stalled peers, a small open-file limit, and
 /// listen addresses or stores that another process already uses.
@@ -10,7 +11,7 @@ struct ServerHardeningTests {
         try await daemon.start()
         let connection = try RawConnection(port: daemon.port)
         let started = ContinuousClock.now
-        let result = connection.readUntilClosed(timeout: .seconds(6))
+        let result = await connection.readUntilClosed(timeout: .seconds(6))
         #expect(result.closed, "an idle connection was held open")
         #expect(ContinuousClock.now - started >= .milliseconds(900))
     }
@@ -24,7 +25,8 @@ struct ServerHardeningTests {
         var open = true
         for _ in 0..<60 where open {
             try await Task.sleep(for: .milliseconds(100))
-            open = connection.send(" ") && !connection.readUntilClosed(timeout: .milliseconds(1)).closed
+            guard connection.send(" ") else { open = false; break }
+            open = await !connection.readUntilClosed(timeout: .milliseconds(1)).closed
         }
         #expect(!open, "one byte every 100 ms kept the request open for 6 s")
         #expect(ContinuousClock.now - started < .seconds(4))
@@ -40,7 +42,7 @@ struct ServerHardeningTests {
         daemon.signal(SIGTERM)
         let status = try await daemon.waitForExit(timeout: .seconds(8))
         #expect(status == 0, "serve was still waiting for the stalled body")
-        #expect(connection.readUntilClosed(timeout: .seconds(2)).closed)
+        #expect(await connection.readUntilClosed(timeout: .seconds(2)).closed)
     }
 
     /// 300 idle connections against a 256-descriptor limit: the limit lowers the connection
@@ -71,7 +73,7 @@ struct ServerHardeningTests {
         daemon.signal(SIGTERM)
         #expect(try await daemon.waitForExit(timeout: .seconds(15)) == 0)
         try Self.setListen("unix:\(daemon.storePath)", in: daemon)
-        let result = try Command.run("outcomed", ["serve", "--config", daemon.configPath], environment: daemon.environment)
+        let result = try await Command.run("outcomed", ["serve", "--config", daemon.configPath], environment: daemon.environment)
         #expect(result.status == 3)
         #expect(result.stderr.contains("is not a socket"), "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: daemon.storePath), "the store was deleted to make room for a socket")
@@ -98,10 +100,10 @@ struct ServerHardeningTests {
             guard ContinuousClock.now < deadline, process.isRunning else { Issue.record("no socket at \(socket)"); return }
             try await Task.sleep(for: .milliseconds(25))
         }
-        let result = try Command.run("outcomed", ["serve", "--config", second.configPath], environment: second.environment)
+        let result = try await Command.run("outcomed", ["serve", "--config", second.configPath], environment: second.environment)
         #expect(result.status == 3)
         #expect(result.stderr.contains("another process is listening"), "\(result.stderr)")
-        let accepted = try UnixSocketTests.post(socket: socket, path: "/v1/events", body: Daemon.event("c-first-keeps-it"))
+        let accepted = try await UnixSocketTests.post(socket: socket, path: "/v1/events", body: Daemon.event("c-first-keeps-it"))
         #expect(accepted.hasPrefix("202 "), "\(accepted)")
     }
 
@@ -112,7 +114,7 @@ struct ServerHardeningTests {
         let text = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
             .replacingOccurrences(of: "listen: 127.0.0.1:\(daemon.port)", with: "listen: 127.0.0.1:\(try TestPorts.reserve())")
         try text.write(toFile: other, atomically: true, encoding: .utf8)
-        let result = try Command.run("outcomed", ["serve", "--config", other], environment: daemon.environment)
+        let result = try await Command.run("outcomed", ["serve", "--config", other], environment: daemon.environment)
         #expect(result.status == 3)
         #expect(result.stderr.contains("another outcomed serve (pid \(daemon.serve?.processIdentifier ?? 0))"), "\(result.stderr)")
         #expect(try await daemon.post(Daemon.event("c-still-mine")).status == 202)

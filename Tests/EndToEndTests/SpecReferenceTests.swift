@@ -2,6 +2,7 @@ import Foundation
 import OutcomeDaemon
 import OutcomeEngine
 import Testing
+import TestSupport
 
 /// outcomed against an independent reading of SPEC §3 and §5: `Tests/Reference/spec3.py`
 /// generates 2,000 events and 100 phrase rules from a fixed seed and computes, in plain Python,
@@ -17,9 +18,9 @@ struct SpecReferenceTests {
         var expected: [String: Any]
     }
 
-    static func generate() throws -> Generated {
+    static func generate() async throws -> Generated {
         let directory = try TemporaryDirectory()
-        let result = try Command.run("/usr/bin/python3", [reference, directory.path, "--seed", "13", "--events", "2000", "--rules", "100"])
+        let result = try await Command.run("/usr/bin/python3", [reference, directory.path, "--seed", "13", "--events", "2000", "--rules", "100"])
         guard result.status == 0 else { throw ReferenceError.failed(result.stderr) }
         let data = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/expected.json"))
         let expected = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
@@ -33,15 +34,15 @@ struct SpecReferenceTests {
         return Dictionary(rows.map { row in ("\(row["from"] as? String ?? "null") -> \(row["to"] as? String ?? "null")", row) }) { first, _ in first }
     }
 
-    @Test func replayAgreesWithThePythonReadingOfTheSpec() throws {
-        let generated = try Self.generate()
+    @Test func replayAgreesWithThePythonReadingOfTheSpec() async throws {
+        let generated = try await Self.generate()
         let exercised = try #require(generated.expected["exercised"] as? [String: Int])
         // The set is only a check if it hits what it is meant to check.
         #expect(exercised["negated", default: 0] >= 100, "\(exercised)")
         #expect(exercised["other_speaker", default: 0] >= 100, "\(exercised)")
         #expect(exercised["shadowed", default: 0] >= 100, "\(exercised)")
 
-        let result = try Command.run("outcomed", ["replay", "--events", generated.events, "--config", generated.rules, "--json"])
+        let result = try await Command.run("outcomed", ["replay", "--events", generated.events, "--config", generated.rules, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let got = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(got["calls"] as? Int == 2000)
@@ -62,8 +63,8 @@ struct SpecReferenceTests {
         #expect(expectedRules.filter { ($0["after"] as? Int ?? 0) > 0 }.count >= 30)
     }
 
-    @Test func everyExplanationDecidesAsDecideDoes() throws {
-        let generated = try Self.generate()
+    @Test func everyExplanationDecidesAsDecideDoes() async throws {
+        let generated = try await Self.generate()
         let rules = try Config.load(path: generated.rules, mode: .rules).rules
         var count = 0
         var disagreements: [String] = []

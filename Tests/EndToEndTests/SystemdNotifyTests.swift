@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `outcomed serve` talking to a fake systemd: a datagram socket named by `NOTIFY_SOCKET`.
 @Suite(.serialized, .timeLimit(.minutes(2)))

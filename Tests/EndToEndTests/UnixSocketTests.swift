@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `server.listen: unix:/path`: the same API over a unix socket.
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct UnixSocketTests {
     /// POSTs with Python's http.client over the socket and returns "STATUS BODY".
-    static func post(socket: String, path: String, body: String) throws -> String {
+    static func post(socket: String, path: String, body: String) async throws -> String {
         let script = """
             import http.client, socket, sys
             class UnixConnection(http.client.HTTPConnection):
@@ -17,15 +18,8 @@ struct UnixSocketTests {
             r = c.getresponse()
             print(r.status, r.read().decode())
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, socket, path, body]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try await Command.run("/usr/bin/env", ["python3", "-c", script, socket, path, body])
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Whether something accepts connections on the socket at `socket`.
@@ -62,10 +56,10 @@ struct UnixSocketTests {
             guard ContinuousClock.now < deadline, process.isRunning else { Issue.record("no socket at \(socket)"); return }
             try await Task.sleep(for: .milliseconds(25))
         }
-        let accepted = try Self.post(socket: socket, path: "/v1/events", body: Daemon.event("c-unix"))
+        let accepted = try await Self.post(socket: socket, path: "/v1/events", body: Daemon.event("c-unix"))
         #expect(accepted.hasPrefix("202 "), "\(accepted)")
         #expect(accepted.contains(#""call_id":"c-unix""#))
-        let reload = try Self.post(socket: socket, path: "/-/reload", body: "")
+        let reload = try await Self.post(socket: socket, path: "/-/reload", body: "")
         #expect(reload.hasPrefix("200 "), "a unix-socket caller is local: \(reload)")
     }
 }

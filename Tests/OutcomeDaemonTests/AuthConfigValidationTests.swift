@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import OutcomeDaemon
 
 /// `server.auth` in the config: Retell's key, Vapi's HMAC credential, and their errors at FILE:LINE:COL.

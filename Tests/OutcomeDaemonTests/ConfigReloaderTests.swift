@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import OutcomeDaemon
 
 /// What a reload says about settings that only a restart applies.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OutcomeEngine
+import TestSupport
 @testable import OutcomeDaemon
 
 /// A store in a temporary directory and a delivery worker pointed at a mock.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import OutcomeEngine
 import Testing
+import TestSupport
 @testable import OutcomeDaemon
 
 /// What intake commits: ids, the stored 202 body, duplicates and coalescing.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TestSupport
 @testable import OutcomeDaemon
 
 /// A running `outcome-api-mock` process on a free loopback port, stopped when released.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import OutcomeDaemon
 import OutcomeEngine
+import TestSupport
 
 struct RuleTestSuiteTests {
     @Test func theExampleRuleTestsPass() throws {

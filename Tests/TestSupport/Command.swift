@@ -2,33 +2,53 @@ import Foundation
 import Synchronization
 
 /// Runs a built product of this package and captures what it printed.
-struct Command {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+public struct Command {
+    /// A finished child's exit status and output.
+    public struct Result: Sendable {
+        /// The exit status.
+        public var status: Int32
+        /// Everything it wrote to standard output.
+        public var stdout: String
+        /// Everything it wrote to standard error.
+        public var stderr: String
     }
 
     /// The directory that holds the built products (beside the test bundle).
-    static let productsDirectory: URL = {
+    public static let productsDirectory: URL = {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return executable.deletingLastPathComponent()
     }()
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    /// The package's root directory.
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     /// A built product's path; a name with a slash is already a path.
-    static func path(of product: String) -> String {
+    public static func path(of product: String) -> String {
         product.contains("/") ? product : productsDirectory.appendingPathComponent(product).path
     }
 
-    static func run(
+    /// Runs `product` to its exit on a thread of its own: a test waiting seconds for a child
+    /// must not hold one of the pool's two threads that every other test's `await` needs.
+    public static func run(
         _ product: String,
         _ arguments: [String],
         environment: [String: String] = [:],
         stdin: Data? = nil,
         directory: String = root,
         timeout: Duration = .seconds(60)
+    ) async throws -> Result {
+        try await offPool {
+            try runBlocking(product, arguments, environment: environment, stdin: stdin, directory: directory, timeout: timeout)
+        }
+    }
+
+    private static func runBlocking(
+        _ product: String,
+        _ arguments: [String],
+        environment: [String: String],
+        stdin: Data?,
+        directory: String,
+        timeout: Duration
     ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path(of: product))
