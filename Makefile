@@ -42,7 +42,7 @@ deb: release man
 
 test: setup
 	$(SWIFT) build
-	$(SWIFT) test
+	@scripts/with-postgres $(SWIFT) test
 	$(GENERATE_MANUAL)
 	@FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) scripts/fuzz
 	@scripts/check-unit $(DEBUG_BIN)

@@ -23,7 +23,7 @@ struct FloorBench: AsyncParsableCommand {
     func run() async throws {
         Daemon.runConcurrencyOnEventLoops()
         _ = try Yams.load(yaml: String(contentsOfFile: config, encoding: .utf8))
-        let store = try QueueStore(path: db)
+        let store = try SQLiteQueueStore(path: db)
         _ = try await store.stats(now: WallClock.milliseconds())
         let router = Router()
         router.post("/v1/events") { _, _ -> Response in

@@ -38,7 +38,7 @@ struct PartsBench: ParsableCommand {
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outcomed-parts-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = try QueueStore(path: directory + "/queue.sqlite")
+        let store = try SQLiteQueueStore(path: directory + "/queue.sqlite")
         let decision = rules.decide(call)
         // Records are made up front, so the figure is the commit alone; keys are random
         // SHA-256 digests, as intake makes them.

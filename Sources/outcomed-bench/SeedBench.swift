@@ -17,7 +17,7 @@ struct SeedBench: ParsableCommand {
     var prefix = "seed"
 
     func run() throws {
-        let store = try QueueStore(path: db)
+        let store = try SQLiteQueueStore(path: db)
         let body = Array(#"{"data":{"id":"seed"}}"#.utf8)
         var written = 0
         while written < jobs {

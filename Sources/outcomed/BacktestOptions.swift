@@ -28,12 +28,12 @@ struct BacktestOptions: ParsableArguments {
     }
 
     /// The config (its rules only, with `--events`) and where the calls come from.
-    func load() throws -> (Config, BacktestSource, QueueStore?) {
+    func load() throws -> (Config, BacktestSource, SQLiteQueueStore?) {
         if let events {
             return (try Config.load(path: options.path, mode: .rules), .exported(path: events), nil)
         }
         let config = try Config.load(path: options.path, mode: .rules)
-        let store = try QueueStore.openExisting(path: config.queue.path)
+        let store = try SQLiteQueueStore.openExisting(path: config.queue.path)
         let window = Durations.parse(since ?? "7d") ?? .seconds(7 * 86_400)
         let since = WallClock.milliseconds() - window.milliseconds
         return (config, .store(store, since: since), store)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import OutcomeDaemon
 
-struct QueueCancelCommand: ParsableCommand {
+struct QueueCancelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancels pending jobs (they become dead, and can be retried).")
 
     @OptionGroup var store: StoreOption
@@ -9,8 +9,8 @@ struct QueueCancelCommand: ParsableCommand {
     @Argument(help: "Job ids.")
     var jobIDs: [Int64]
 
-    func run() throws {
-        let change = try store.open().cancel(ids: jobIDs, now: WallClock.milliseconds())
+    func run() async throws {
+        let change = try await store.open().cancel(ids: jobIDs, now: WallClock.milliseconds())
         try OperatorOutput.report(change, verb: "cancelled")
     }
 }

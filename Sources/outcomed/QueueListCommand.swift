@@ -4,7 +4,7 @@ import OutcomeEngine
 
 extension JobState: ExpressibleByArgument {}
 
-struct QueueListCommand: ParsableCommand {
+struct QueueListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Lists jobs, newest first.")
 
     @OptionGroup var store: StoreOption
@@ -25,8 +25,8 @@ struct QueueListCommand: ParsableCommand {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
     }
 
-    func run() throws {
-        let jobs = try store.open().list(state: state, callID: callID, limit: limit)
+    func run() async throws {
+        let jobs = try await store.open().list(state: state, callID: callID, limit: limit)
         print(json ? JSONValue.array(jobs.map(\.json)).serialized() : Job.table(jobs))
     }
 }

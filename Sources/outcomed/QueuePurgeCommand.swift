@@ -1,7 +1,7 @@
 import ArgumentParser
 import OutcomeDaemon
 
-struct QueuePurgeCommand: ParsableCommand {
+struct QueuePurgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "purge", abstract: "Deletes done or dead jobs older than a duration.")
 
     @OptionGroup var store: StoreOption
@@ -17,9 +17,9 @@ struct QueuePurgeCommand: ParsableCommand {
         guard Durations.parse(olderThan) != nil else { throw ValidationError("--older-than: bad duration \"\(olderThan)\"; use 10s, 5m, 2h or 7d") }
     }
 
-    func run() throws {
+    func run() async throws {
         guard let age = Durations.parse(olderThan) else { return }
-        let removed = try store.open().purge(state: state, before: WallClock.milliseconds() - age.milliseconds)
+        let removed = try await store.open().purge(state: state, before: WallClock.milliseconds() - age.milliseconds)
         print("purged \(removed) \(state.rawValue) jobs")
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import OutcomeDaemon
 
-struct QueueRetryCommand: ParsableCommand {
+struct QueueRetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "retry", abstract: "Puts dead jobs back to pending, attempts reset.")
 
     @OptionGroup var store: StoreOption
@@ -16,8 +16,8 @@ struct QueueRetryCommand: ParsableCommand {
         if dead == !jobIDs.isEmpty { throw ValidationError("give job ids or --dead") }
     }
 
-    func run() throws {
-        let change = try store.open().retry(ids: dead ? nil : jobIDs, now: WallClock.milliseconds())
+    func run() async throws {
+        let change = try await store.open().retry(ids: dead ? nil : jobIDs, now: WallClock.milliseconds())
         try OperatorOutput.report(change, verb: "retried")
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import OutcomeDaemon
 
-struct QueueStatsCommand: ParsableCommand {
+struct QueueStatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stats", abstract: "Counts jobs by state.")
 
     @OptionGroup var store: StoreOption
@@ -9,8 +9,8 @@ struct QueueStatsCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        let stats = try store.open().stats(now: WallClock.milliseconds())
+    func run() async throws {
+        let stats = try await store.open().stats(now: WallClock.milliseconds())
         if json {
             print(stats.json)
         } else {

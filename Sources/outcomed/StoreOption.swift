@@ -14,8 +14,8 @@ struct StoreOption: ParsableArguments {
         }
     }
 
-    func open() throws -> QueueStore {
+    func open() throws -> SQLiteQueueStore {
         let path = try db ?? Config.load(path: configOption.path, mode: .rules).queue.path
-        return try QueueStore(path: path, create: false)
+        return try SQLiteQueueStore(path: path, create: false)
     }
 }

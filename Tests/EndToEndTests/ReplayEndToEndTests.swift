@@ -19,7 +19,7 @@ struct ReplayEndToEndTests {
     /// Stores `count` lead calls before serve starts, so that the replay has enough to read to
     /// be still reading while events come in.
     static func prefill(_ daemon: Daemon, count: Int) throws {
-        let store = try QueueStore(path: daemon.storePath)
+        let store = try SQLiteQueueStore(path: daemon.storePath)
         let records = (0..<count).map { index in
             let body = Array(Daemon.event("stored-\(index)", lead: true).utf8)
             return IntakeRecord(

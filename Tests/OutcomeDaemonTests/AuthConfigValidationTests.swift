@@ -56,7 +56,7 @@ struct AuthConfigValidationTests {
         }
     }
 
-    @Test func everyVapiFieldIsRead() throws {
+    @Test func everyVapiFieldIsRead() async throws {
         let config = try Self.parse("""
             retell_api_key_env: RETELL_API_KEY
             vapi_hmac:
@@ -80,7 +80,7 @@ struct AuthConfigValidationTests {
         #expect(!auth.isEmpty && auth.secrets.count == 2)
     }
 
-    @Test func vapiDefaultsAreVapis() throws {
+    @Test func vapiDefaultsAreVapis() async throws {
         let vapi = try #require(try Self.parse("vapi_hmac:\n  secret_env: V").server.auth.vapiHMAC)
         #expect(vapi.algorithm == .sha256 && vapi.encoding == .hex && vapi.prefix.isEmpty)
         #expect(vapi.signatureHeader == "x-signature" && vapi.timestampHeader == "x-timestamp")
@@ -98,7 +98,7 @@ struct AuthConfigValidationTests {
         #expect(payload.parts == parts && payload.usesTimestamp == usesTimestamp)
     }
 
-    @Test func checkReadsTheNewSecretFilesAndServeResolvesThem() throws {
+    @Test func checkReadsTheNewSecretFilesAndServeResolvesThem() async throws {
         let directory = try TemporaryDirectory()
         let auth = "retell_api_key_file: $CREDENTIALS_DIRECTORY/retell-api-key\nvapi_hmac:\n  secret_file: $CREDENTIALS_DIRECTORY/vapi-hmac"
         let yaml = Self.yaml(auth) + "api:\n  base_url: https://x\n  token_env: T\n"
@@ -122,7 +122,7 @@ struct AuthConfigValidationTests {
         #expect(authenticator.vapi?.secret == Array("vapi-secret".utf8))
     }
 
-    @Test func anUnsetVariableIsOnlyAWarningForCheck() throws {
+    @Test func anUnsetVariableIsOnlyAWarningForCheck() async throws {
         let yaml = Self.yaml("retell_api_key_env: RETELL_API_KEY") + "api:\n  base_url: https://x\n  token_env: T\n"
         let config = try Config.parse(yaml: yaml, file: "auth.yaml", mode: .check, environment: ["T": "t"])
         #expect(config.warnings.map(\.description) == ["auth.yaml:5:25: warning: server.auth.retell_api_key_env: not checked: RETELL_API_KEY is unset"])

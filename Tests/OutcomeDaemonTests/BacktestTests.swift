@@ -7,7 +7,7 @@ import TestSupport
 
 struct BacktestTests {
     @Test(arguments: [7, 16, 1 << 20])
-    func jsonLinesAreReadWholeAcrossChunksWithTheirNumbers(chunkSize: Int) throws {
+    func jsonLinesAreReadWholeAcrossChunksWithTheirNumbers(chunkSize: Int) async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/events.jsonl"
         let long = String(repeating: "x", count: 100)
@@ -39,9 +39,9 @@ struct BacktestTests {
         return IntakeRecord(idempotencyKey: IntakeRecord.contentKey(of: bytes), callID: event.callID, body: bytes, decision: rules.decide(event))
     }
 
-    @Test func theStoreGivesEachCallsLatestEventInTheWindowAndApplyCoalescesWithPendingJobs() throws {
+    @Test func theStoreGivesEachCallsLatestEventInTheWindowAndApplyCoalescesWithPendingJobs() async throws {
         let directory = try TemporaryDirectory()
-        let store = try QueueStore(path: directory.path + "/queue.sqlite")
+        let store = try SQLiteQueueStore(path: directory.path + "/queue.sqlite")
         let before = try Self.ruleSet(Self.rules)
         _ = try store.record([try Self.record(before, #"{"id":"old","is_lead":true}"#)], now: 1_000)
         _ = try store.record([
@@ -65,17 +65,17 @@ struct BacktestTests {
         #expect(run.changes.allSatisfy { $0.outcome == "not_interested" && $0.from == "callback" })
         #expect(run.tally.rules == [.init(name: "lead", before: 1, after: 1), .init(name: "callback", before: 2, after: 2)])
 
-        let pendingA = try #require(try store.list(state: .pending, callID: "a", limit: 5).first)
+        let pendingA = try #require(try await store.list(state: .pending, callID: "a", limit: 5).first)
         // A newer event for b arrives after the replay read the store: its pending job stays.
         _ = try store.record([try Self.record(before, #"{"id":"b","is_lead":true}"#)], now: 30_000)
-        let pendingB = try #require(try store.list(state: .pending, callID: "b", limit: 5).first)
+        let pendingB = try #require(try await store.list(state: .pending, callID: "b", limit: 5).first)
         let logged = CapturedLog()
         let applied = try Backtest.apply(run, to: store, logger: logged.logger(), now: 40_000)
         #expect(applied == Backtest.Applied(queued: 1, keptNewer: 1))
-        let jobsA = try store.list(state: nil, callID: "a", limit: 5)
+        let jobsA = try await store.list(state: nil, callID: "a", limit: 5)
         #expect(jobsA.count == 1)
         #expect(jobsA.first?.id == pendingA.id && jobsA.first?.outcome == "not_interested")
-        #expect(try store.list(state: nil, callID: "b", limit: 5).map(\.outcome) == [pendingB.outcome])
+        #expect(try await store.list(state: nil, callID: "b", limit: 5).map(\.outcome) == [pendingB.outcome])
         #expect(logged.all.count == 2)
         #expect(logged.all.allSatisfy { $0.contains("event=decided") && $0.contains("source=replay") })
         let queuedA = try #require(logged.all.first { $0.contains("call_id=a") })
@@ -83,7 +83,7 @@ struct BacktestTests {
         #expect(logged.all.first { $0.contains("call_id=b") }?.contains("action=skipped") == true)
     }
 
-    @Test func exportedEventsComeFromAFolderOrLinesAndBadOnesAreSkippedWithTheirPlace() throws {
+    @Test func exportedEventsComeFromAFolderOrLinesAndBadOnesAreSkippedWithTheirPlace() async throws {
         let directory = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.path + "/events", withIntermediateDirectories: true)
         try #"{"id":"x","is_lead":true}"#.write(toFile: directory.path + "/events/2.json", atomically: true, encoding: .utf8)

@@ -21,11 +21,11 @@ struct CallPathTests {
         let receipts = try Self.cases.map { try harness.enqueue($0.callID, "interested") }
         try await harness.withWorker { _ in
             try await harness.waitUntil {
-                try receipts.allSatisfy { [.done, .dead].contains(try harness.job($0.jobID)?.state) }
+                try await harness.jobs(receipts.map(\.jobID)).allSatisfy { [.done, .dead].contains($0?.state) }
             }
         }
         for ((callID, segment), receipt) in zip(Self.cases, receipts) {
-            let job = try #require(try harness.job(receipt.jobID))
+            let job = try #require(try await harness.job(receipt.jobID))
             #expect(job.state == .done, "call id \(callID): \(job.lastStatus.map(String.init) ?? "-") \(job.lastError ?? "")")
             let requests = try await mock.requests(callID: callID)
             #expect(requests.map(\.path) == ["/api/v1/webhooks/calls/\(segment)/change-outcome"], "call id \(callID)")

@@ -6,19 +6,19 @@ import OutcomeFuzzing
 struct ConfigFuzzTargetTests {
     static let target = Result { try ConfigFuzzTarget(eventDirectory: Paths.config("examples/events")) }
 
-    @Test func theSeedsAndRegressionsAreThere() throws {
+    @Test func theSeedsAndRegressionsAreThere() async throws {
         #expect(FuzzInputs.files("config").count >= 4)
         #expect(try Self.target.get().events.count >= 8)
     }
 
     @Test(arguments: FuzzInputs.files("config"))
-    func keepsItsPromises(file: String) throws {
+    func keepsItsPromises(file: String) async throws {
         let verdict = try Self.target.get().run(try FuzzInputs.bytes(file))
         #expect(verdict.problem == nil, "\(file): \(verdict)")
     }
 
     @Test(arguments: ["outcomed.yaml", "local.yaml", "every-key.yaml"])
-    func theConfigSeedsLoad(name: String) throws {
+    func theConfigSeedsLoad(name: String) async throws {
         let verdict = try Self.target.get().run(try FuzzInputs.bytes("Fuzz/corpus/config/" + name))
         guard case .accepted(let summary) = verdict else {
             Issue.record("got \(verdict)")

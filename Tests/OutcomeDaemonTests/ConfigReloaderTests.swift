@@ -54,7 +54,7 @@ struct ConfigReloaderTests {
         let log = CapturedLog()
         let client = CurlClient(timeout: .seconds(1), maxConnections: 1, logger: log.logger())
         defer { client.shutdown() }
-        let worker = DeliveryWorker(store: try QueueStore(path: config.queue.path), client: client, settings: runtime.delivery, logger: log.logger())
+        let worker = DeliveryWorker(store: try SQLiteQueueStore(path: config.queue.path), client: client, settings: runtime.delivery, logger: log.logger())
         let reloader = ConfigReloader(
             config: config, dryRun: false, live: LiveConfigHolder(runtime.live), worker: worker,
             notifier: SystemdNotifier(environment: [:]), logger: log.logger()

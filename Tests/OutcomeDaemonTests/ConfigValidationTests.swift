@@ -76,7 +76,7 @@ struct ConfigValidationTests {
         }
     }
 
-    @Test func theExampleConfigIsValid() throws {
+    @Test func theExampleConfigIsValid() async throws {
         let config = try Config.load(path: Paths.config("outcomed.yaml"), mode: .check, environment: [:])
         #expect(config.rules.rules.map(\.name) == [
             "do-not-call", "voicemail", "wrong-number", "lead", "analysis-interested", "callback", "analysis-callback", "not-interested",
@@ -90,7 +90,7 @@ struct ConfigValidationTests {
         ])
     }
 
-    @Test func secretFilesAreCheckedWhenTheirVariableIsSet() throws {
+    @Test func secretFilesAreCheckedWhenTheirVariableIsSet() async throws {
         let directory = try TemporaryDirectory()
         let yaml = "outcomes: [a]\nrules: []\napi:\n  base_url: https://api.example.com/v1/\n  token_file: $CREDENTIALS_DIRECTORY/api-token\n"
         #expect {
@@ -106,14 +106,14 @@ struct ConfigValidationTests {
         #expect(token == "secret")
     }
 
-    @Test func anUnsetVariableIsOnlyAWarningForCheckButAnErrorForServe() throws {
+    @Test func anUnsetVariableIsOnlyAWarningForCheckButAnErrorForServe() async throws {
         let yaml = "outcomes: [a]\nrules: []\napi:\n  base_url: https://x\n  token_file: $CREDENTIALS_DIRECTORY/api-token\n"
         let config = try Self.parse(yaml, mode: .check)
         #expect(config.warnings.map(\.description) == ["test.yaml:5:15: warning: api.token_file: not checked: CREDENTIALS_DIRECTORY is unset"])
         #expect(throws: ConfigError.self) { try Self.parse(yaml, mode: .serve) }
     }
 
-    @Test func checkNeedsTheAPISectionButTestDoesNot() throws {
+    @Test func checkNeedsTheAPISectionButTestDoesNot() async throws {
         let yaml = "outcomes: [a]\nrules: []\n"
         _ = try Self.parse(yaml, mode: .rules)
         #expect(throws: ConfigError.self) { try Self.parse(yaml, mode: .check) }
@@ -152,7 +152,7 @@ struct ConfigValidationTests {
         #expect(try ListenAddress.parse(text).get() == expected)
     }
 
-    @Test func shorthandsAndNestedConditionsDecode() throws {
+    @Test func shorthandsAndNestedConditionsDecode() async throws {
         let config = try Self.parse(Self.rulesOnly("""
               - name: r
                 outcome: interested

@@ -7,14 +7,14 @@ import TestSupport
 /// A store in a temporary directory and a delivery worker pointed at a mock.
 final class DeliveryHarness: @unchecked Sendable {
     let directory: TemporaryDirectory
-    let store: QueueStore
+    let store: SQLiteQueueStore
     let mock: MockServer
     let client: CurlClient
     var settings: DeliverySettings
 
     init(mock: MockServer, timeout: Duration = .seconds(2), retry: RetryConfig = DeliveryHarness.fastRetry) throws {
         directory = try TemporaryDirectory()
-        store = try QueueStore(path: directory.path + "/queue.sqlite")
+        store = try SQLiteQueueStore(path: directory.path + "/queue.sqlite")
         self.mock = mock
         client = CurlClient(timeout: timeout, maxConnections: 4, logger: Logger(label: "test"))
         settings = DeliverySettings(
@@ -63,9 +63,16 @@ final class DeliveryHarness: @unchecked Sendable {
         }
     }
 
-    func job(_ id: Int64?) throws -> Job? {
+    func job(_ id: Int64?) async throws -> Job? {
         guard let id else { return nil }
-        return try store.job(id)
+        return try await store.job(id)
+    }
+
+    /// The jobs of `ids`, in order (nil for a missing id or job).
+    func jobs(_ ids: [Int64?]) async throws -> [Job?] {
+        var jobs: [Job?] = []
+        for id in ids { jobs.append(try await job(id)) }
+        return jobs
     }
 
     struct Timeout: Error, CustomStringConvertible {

@@ -10,7 +10,7 @@ struct DeliveryTests {
         let harness = try DeliveryHarness(mock: mock)
         let receipt = try harness.enqueue("call-ok", "interested")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .done }
+            try await harness.waitUntil { try await harness.job(receipt.jobID)?.state == .done }
         }
         let requests = try await mock.requests(callID: "call-ok")
         #expect(requests.count == 1)
@@ -20,7 +20,7 @@ struct DeliveryTests {
         #expect(requests.first?.contentType == "application/json")
         #expect(requests.first?.accept == "application/json")
         #expect(requests.first?.userAgent == "outcomed/\(OutcomedVersion.current)")
-        let job = try #require(try harness.job(receipt.jobID))
+        let job = try #require(try await harness.job(receipt.jobID))
         #expect(job.attempts == 1 && job.lastStatus == 200)
     }
 
@@ -30,10 +30,10 @@ struct DeliveryTests {
         try await mock.script("call-503", [["status": 503], ["status": 503], ["status": 200]])
         let receipt = try harness.enqueue("call-503", "callback")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .done }
+            try await harness.waitUntil { try await harness.job(receipt.jobID)?.state == .done }
         }
         #expect(try await mock.requests(callID: "call-503").map(\.status) == [503, 503, 200])
-        #expect(try harness.job(receipt.jobID)?.attempts == 3)
+        #expect(try await harness.job(receipt.jobID)?.attempts == 3)
     }
 
     @Test func retryAfterIsHonoured() async throws {
@@ -42,7 +42,7 @@ struct DeliveryTests {
         try await mock.script("call-429", [["status": 429, "retry_after": "2"]])
         let receipt = try harness.enqueue("call-429", "callback")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .done }
+            try await harness.waitUntil { try await harness.job(receipt.jobID)?.state == .done }
         }
         let requests = try await mock.requests(callID: "call-429")
         #expect(requests.map(\.status) == [429, 200])
@@ -57,10 +57,10 @@ struct DeliveryTests {
         let reset = try harness.enqueue("call-reset", "voicemail")
         let slow = try harness.enqueue("call-slow", "voicemail")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(reset.jobID)?.state == .done && harness.job(slow.jobID)?.state == .done }
+            try await harness.waitUntil { try await harness.jobs([reset.jobID, slow.jobID]).allSatisfy { $0?.state == .done } }
         }
-        #expect(try harness.job(reset.jobID)?.attempts == 2)
-        #expect(try harness.job(slow.jobID)?.attempts == 2)
+        #expect(try await harness.job(reset.jobID)?.attempts == 2)
+        #expect(try await harness.job(slow.jobID)?.attempts == 2)
         #expect(try await mock.requests(callID: "call-slow").count == 2)
     }
 
@@ -71,9 +71,9 @@ struct DeliveryTests {
         try await mock.script("call-\(status)", [["status": status, "body": #"{"message":"no such call \#(status)"}"#]])
         let receipt = try harness.enqueue("call-\(status)", "interested")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .dead }
+            try await harness.waitUntil { try await harness.job(receipt.jobID)?.state == .dead }
         }
-        let job = try #require(try harness.job(receipt.jobID))
+        let job = try #require(try await harness.job(receipt.jobID))
         #expect(job.attempts == 1)
         #expect(job.lastStatus == status)
         #expect(job.lastError == #"HTTP \#(status): {"message":"no such call \#(status)"}"#, "the same form as a retried status, the body as the upstream sent it")
@@ -95,16 +95,16 @@ struct DeliveryTests {
             // the first batch plus about one probe per max_delay, not a retry storm
             #expect(refused.count <= 3 + 4)
             for receipt in receipts {
-                let job = try #require(try harness.job(receipt.jobID))
+                let job = try #require(try await harness.job(receipt.jobID))
                 #expect(job.attempts == 0)
                 #expect(job.state == .pending || job.state == .inFlight)
             }
             try await mock.mode("up")
-            try await harness.waitUntil { try receipts.allSatisfy { try harness.job($0.jobID)?.state == .done } }
+            try await harness.waitUntil { try await harness.jobs(receipts.map(\.jobID)).allSatisfy { $0?.state == .done } }
             #expect(!worker.isCircuitOpen)
         }
         for receipt in receipts {
-            #expect(try harness.job(receipt.jobID)?.attempts == 1)
+            #expect(try await harness.job(receipt.jobID)?.attempts == 1)
         }
     }
 
@@ -116,9 +116,9 @@ struct DeliveryTests {
         try await mock.mode("down")
         let receipt = try harness.enqueue("call-attempts", "interested")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .dead }
+            try await harness.waitUntil { try await harness.job(receipt.jobID)?.state == .dead }
         }
-        let job = try #require(try harness.job(receipt.jobID))
+        let job = try #require(try await harness.job(receipt.jobID))
         #expect(job.attempts == 3)
         #expect(job.lastStatus == 503)
         #expect(job.lastError?.hasPrefix("gave up after 3 attempts") == true)
@@ -133,9 +133,9 @@ struct DeliveryTests {
         try await mock.mode("down")
         let receipt = try harness.enqueue("call-age", "interested")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .dead }
+            try await harness.waitUntil { try await harness.job(receipt.jobID)?.state == .dead }
         }
-        let job = try #require(try harness.job(receipt.jobID))
+        let job = try #require(try await harness.job(receipt.jobID))
         #expect(job.attempts < 12)
         #expect(job.lastStatus == 503)
     }
@@ -147,7 +147,7 @@ struct DeliveryTests {
         let second = try harness.enqueue("call-twice", "do_not_call")
         #expect(first.jobID == second.jobID)
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(second.jobID)?.state == .done }
+            try await harness.waitUntil { try await harness.job(second.jobID)?.state == .done }
         }
         let requests = try await mock.requests(callID: "call-twice")
         #expect(requests.map(\.outcome) == ["do_not_call"])
@@ -159,10 +159,10 @@ struct DeliveryTests {
         try await mock.script("call-overlap", [["delay_ms": 500, "status": 200]])
         let first = try harness.enqueue("call-overlap", "callback")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(first.jobID)?.state == .inFlight }
+            try await harness.waitUntil { try await harness.job(first.jobID)?.state == .inFlight }
             let second = try harness.enqueue("call-overlap", "interested")
             #expect(second.jobID != first.jobID)
-            try await harness.waitUntil { try harness.job(second.jobID)?.state == .done }
+            try await harness.waitUntil { try await harness.job(second.jobID)?.state == .done }
         }
         let requests = try await mock.requests(callID: "call-overlap")
         #expect(requests.map(\.outcome) == ["callback", "interested"])
@@ -176,9 +176,9 @@ struct DeliveryTests {
         let now = WallClock.milliseconds()
         let claimed = try await harness.store.claimDue(limit: 10, now: now, owner: "crashed-instance", leaseUntil: now + 60_000)
         #expect(claimed.map(\.id) == [receipt.jobID].compactMap { $0 })
-        #expect(try harness.job(receipt.jobID)?.state == .inFlight)
+        #expect(try await harness.job(receipt.jobID)?.state == .inFlight)
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .done }
+            try await harness.waitUntil { try await harness.job(receipt.jobID)?.state == .done }
         }
         #expect(try await mock.requests(callID: "call-crash").map(\.outcome) == ["voicemail"])
     }
@@ -189,7 +189,7 @@ struct DeliveryTests {
         let callID = "a/b?c#d%e f+ü"
         let receipt = try harness.enqueue(callID, "interested")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .done }
+            try await harness.waitUntil { try await harness.job(receipt.jobID)?.state == .done }
         }
         let requests = try await mock.requests(callID: callID)
         #expect(requests.count == 1)
@@ -202,7 +202,7 @@ struct DeliveryTests {
         harness.settings.dryRun = true
         let receipt = try harness.enqueue("call-dry", "interested")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .done }
+            try await harness.waitUntil { try await harness.job(receipt.jobID)?.state == .done }
         }
         #expect(try await mock.requests().isEmpty)
     }

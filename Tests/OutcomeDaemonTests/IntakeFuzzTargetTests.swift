@@ -11,12 +11,12 @@ struct IntakeFuzzTargetTests {
     }
 
     @Test(arguments: FuzzInputs.files("intake"))
-    func keepsItsPromises(file: String) throws {
+    func keepsItsPromises(file: String) async throws {
         let verdict = try Self.target.get().run(try FuzzInputs.bytes(file))
         #expect(verdict.problem == nil, "\(file): \(verdict)")
     }
 
-    @Test func decidesAsIntakeDoes() throws {
+    @Test func decidesAsIntakeDoes() async throws {
         let verdict = try Self.target.get().run(try FuzzInputs.bytes("Fuzz/corpus/intake/commvoice-bare-lead.json"))
         guard case .accepted(let summary) = verdict else {
             Issue.record("got \(verdict)")
@@ -39,7 +39,7 @@ struct IntakeFuzzTargetTests {
         #expect(message.hasPrefix(error))
     }
 
-    @Test func ignoresWhatIntakeIgnores() throws {
+    @Test func ignoresWhatIntakeIgnores() async throws {
         #expect(try Self.target.get().run(try FuzzInputs.bytes("Fuzz/corpus/intake/vapi-status-update.json")) == .accepted("ignored"))
     }
 }

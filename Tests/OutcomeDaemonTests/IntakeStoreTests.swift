@@ -14,9 +14,9 @@ struct IntakeStoreTests {
         )
     }
 
-    @Test func theStoredResponseIsTheSortedJSONOfTheDecisionAndItsIDs() throws {
+    @Test func theStoredResponseIsTheSortedJSONOfTheDecisionAndItsIDs() async throws {
         let directory = try TemporaryDirectory()
-        let store = try QueueStore(path: directory.path + "/queue.sqlite")
+        let store = try SQLiteQueueStore(path: directory.path + "/queue.sqlite")
         let receipts = try store.record([Self.record("a", call: "c-\u{e9}\n"), Self.record("b", call: "c-2", outcome: nil, rule: nil)], now: 1)
         let expected = [
             JSONValue.object([
@@ -29,16 +29,16 @@ struct IntakeStoreTests {
             ]).serialized(),
         ]
         #expect(receipts.map(\.response) == expected)
-        let stored = try store.database.read { db in try String.fetchAll(db, sql: "SELECT response FROM events ORDER BY id") }
+        let stored = try await store.database.read { db in try String.fetchAll(db, sql: "SELECT response FROM events ORDER BY id") }
         #expect(stored == expected)
     }
 
-    @Test func idsAreNeverReusedAfterRowsAreDeleted() throws {
+    @Test func idsAreNeverReusedAfterRowsAreDeleted() async throws {
         let directory = try TemporaryDirectory()
-        let store = try QueueStore(path: directory.path + "/queue.sqlite")
+        let store = try SQLiteQueueStore(path: directory.path + "/queue.sqlite")
         let first = try store.record([Self.record("a", call: "c-1"), Self.record("b", call: "c-2")], now: 1)
         #expect(first.map(\.eventID) == [1, 2] && first.map(\.jobID) == [1, 2])
-        try store.database.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "DELETE FROM jobs")
             try db.execute(sql: "DELETE FROM events")
         }
@@ -46,9 +46,9 @@ struct IntakeStoreTests {
         #expect(next[0].eventID == 3 && next[0].jobID == 3)
     }
 
-    @Test func aDuplicateInTheSameBatchGetsTheFirstAnswerAndAPendingJobTakesTheNewerDecision() throws {
+    @Test func aDuplicateInTheSameBatchGetsTheFirstAnswerAndAPendingJobTakesTheNewerDecision() async throws {
         let directory = try TemporaryDirectory()
-        let store = try QueueStore(path: directory.path + "/queue.sqlite")
+        let store = try SQLiteQueueStore(path: directory.path + "/queue.sqlite")
         let receipts = try store.record([
             Self.record("a", call: "c-1"), Self.record("a", call: "c-1"), Self.record("b", call: "c-1", outcome: "callback", rule: nil),
         ], now: 1)
@@ -56,17 +56,17 @@ struct IntakeStoreTests {
         #expect(receipts[1].response == receipts[0].response && receipts[1].eventID == 1)
         #expect(receipts[2].eventID == 2 && receipts[2].jobID == receipts[0].jobID)
         let jobID = try #require(receipts[0].jobID)
-        let job = try #require(try store.job(jobID))
+        let job = try #require(try await store.job(jobID))
         #expect(job.outcome == "callback" && job.eventID == 2 && job.state == .pending)
-        let counts = try store.database.read { db in
+        let counts = try await store.database.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM events"), try Int.fetchOne(db, sql: "SELECT count(*) FROM jobs"))
         }
         #expect(counts.0 == 2 && counts.1 == 1)
     }
 
-    @Test func theWALIsCheckpointedEveryFewHundredPagesUnderSustainedIntake() throws {
+    @Test func theWALIsCheckpointedEveryFewHundredPagesUnderSustainedIntake() async throws {
         let directory = try TemporaryDirectory()
-        let store = try QueueStore(path: directory.path + "/queue.sqlite")
+        let store = try SQLiteQueueStore(path: directory.path + "/queue.sqlite")
         let padding = String(repeating: "x", count: 860)
         for batch in 0..<60 {
             let records = (0..<64).map { index in
@@ -78,18 +78,18 @@ struct IntakeStoreTests {
         // A WAL is reused, not truncated, so its size is the most it held between two checkpoints.
         let bytes = try FileManager.default.attributesOfItem(atPath: directory.path + "/queue.sqlite-wal")[.size] as? Int ?? 0
         let frames = bytes / (4096 + 24)  // a WAL frame is one 4 KB page and a 24-byte header
-        #expect(frames > QueueStore.checkpointPages && frames < QueueStore.checkpointPages + 200)
+        #expect(frames > SQLiteQueueStore.checkpointPages && frames < SQLiteQueueStore.checkpointPages + 200)
     }
 
-    @Test func retryingADeadJobSkipsItWhileItsCallHasAPendingJob() throws {
+    @Test func retryingADeadJobSkipsItWhileItsCallHasAPendingJob() async throws {
         let directory = try TemporaryDirectory()
-        let store = try QueueStore(path: directory.path + "/queue.sqlite")
+        let store = try SQLiteQueueStore(path: directory.path + "/queue.sqlite")
         let first = try #require(try store.record([Self.record("a", call: "c-1")], now: 1)[0].jobID)
-        try store.database.write { db in try db.execute(sql: "UPDATE jobs SET state = 'dead' WHERE id = ?", arguments: [first]) }
+        try await store.database.write { db in try db.execute(sql: "UPDATE jobs SET state = 'dead' WHERE id = ?", arguments: [first]) }
         let second = try #require(try store.record([Self.record("b", call: "c-1", outcome: "callback")], now: 2)[0].jobID)
-        let change = try store.retry(ids: [first], now: 3)
+        let change = try await store.retry(ids: [first], now: 3)
         #expect(change.changed.isEmpty)
         #expect(change.skipped == ["job \(first): call c-1 already has pending job \(second)"])
-        #expect(try store.job(first)?.state == .dead)
+        #expect(try await store.job(first)?.state == .dead)
     }
 }

@@ -17,17 +17,17 @@ struct LeaseTests {
         _ = try await harness.store.claimDue(limit: 1, now: now, owner: "host-b:2:live", leaseUntil: now + 60_000)
 
         try await harness.withWorker(releasingInFlightAtStart: false) { _ in
-            try await harness.waitUntil { try harness.job(expired.jobID)?.state == .done }
+            try await harness.waitUntil { try await harness.job(expired.jobID)?.state == .done }
             try await Task.sleep(for: .milliseconds(300))
         }
         let patches = try await mock.requests(callID: "call-lease-expired")
         #expect(patches.count == 1)
         #expect(try #require(patches.first).at * 1000 >= Double(expiresAt), "taken only once the lease ended")
-        let done = try #require(try harness.job(expired.jobID))
+        let done = try #require(try await harness.job(expired.jobID))
         #expect(done.attempts == 1, "the expired lease was not charged")
         #expect(done.leaseOwner == nil)
 
-        let held = try #require(try harness.job(live.jobID))
+        let held = try #require(try await harness.job(live.jobID))
         #expect(held.state == .inFlight)
         #expect(held.leaseOwner == "host-b:2:live")
         #expect(try await mock.requests(callID: "call-lease-live").isEmpty)
@@ -42,9 +42,9 @@ struct LeaseTests {
         _ = try await harness.store.claimDue(limit: 1, now: now, owner: "taker", leaseUntil: now + 60_000)
 
         try await harness.store.complete([.done(jobID: jobID, status: 200)], now: now + 1, owner: "former-holder")
-        #expect(try harness.job(jobID)?.state == .inFlight, "a stale result from a lease that was lost changes nothing")
+        #expect(try await harness.job(jobID)?.state == .inFlight, "a stale result from a lease that was lost changes nothing")
         try await harness.store.complete([.done(jobID: jobID, status: 200)], now: now + 2, owner: "taker")
-        #expect(try harness.job(jobID)?.state == .done)
+        #expect(try await harness.job(jobID)?.state == .done)
     }
 
     @Test func shutdownReleasesOnlyTheJobsThisInstanceHolds() async throws {
@@ -56,7 +56,7 @@ struct LeaseTests {
         _ = try await harness.store.claimDue(limit: 1, now: now, owner: "me", leaseUntil: now + 60_000)
         _ = try await harness.store.claimDue(limit: 1, now: now, owner: "them", leaseUntil: now + 60_000)
         #expect(try await harness.store.releaseAllInFlight(now: now + 1, owner: "me") == 1)
-        #expect(try harness.job(mine)?.state == .pending)
-        #expect(try harness.job(theirs)?.state == .inFlight)
+        #expect(try await harness.job(mine)?.state == .pending)
+        #expect(try await harness.job(theirs)?.state == .inFlight)
     }
 }

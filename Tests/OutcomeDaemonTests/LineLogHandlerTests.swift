@@ -39,7 +39,7 @@ struct LineLogHandlerOutputTests {
         return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
     }
 
-    @Test func logfmtLinesStartWithTsLevelAndEvent() throws {
+    @Test func logfmtLinesStartWithTsLevelAndEvent() async throws {
         let lines = try Self.capture(format: .logfmt, journal: true) { logger in
             logger.warning("retry_scheduled", metadata: ["event": "retry_scheduled", "call_id": "c 1", "status": "503"])
             logger.debug("hidden", metadata: ["event": "received"])
@@ -51,7 +51,7 @@ struct LineLogHandlerOutputTests {
         #expect(!line.contains("msg="))
     }
 
-    @Test func jsonLinesCarryTheSameKeys() throws {
+    @Test func jsonLinesCarryTheSameKeys() async throws {
         let lines = try Self.capture(format: .json, journal: false) { logger in
             logger.info("the token was refused", metadata: ["event": "circuit_open", "reason": "unauthorized"])
         }
@@ -63,7 +63,7 @@ struct LineLogHandlerOutputTests {
         #expect(object?["ts"]?.hasSuffix("Z") == true)
     }
 
-    @Test func jsonLinesKeepNumbersAndBooleansAndNeverRetypeACallID() throws {
+    @Test func jsonLinesKeepNumbersAndBooleansAndNeverRetypeACallID() async throws {
         let lines = try Self.capture(format: .json, journal: false) { logger in
             logger.info("delivered", metadata: [
                 "event": "delivered", "call_id": "12345", "job_id": "42", "status": "200", "duration_ms": "6.9",

@@ -37,7 +37,7 @@ struct NewUserMessageTests {
         #expect(Self.message(typo) == #"c.yaml:5:38: unknown key "equls" in a condition; did you mean "equals"?"#)
     }
 
-    @Test func anEmptyPhraseListIsAWarning() throws {
+    @Test func anEmptyPhraseListIsAWarning() async throws {
         let yaml = "outcomes: [a]\nrules:\n  - name: r\n    outcome: a\n    when: {transcript: {any: [], none: []}}\n"
         #expect(try Self.parse(yaml).warnings.map(\.description) == [
             "c.yaml:5:30: warning: any: [] lists no phrases, so this part of the condition never matches",

@@ -7,7 +7,7 @@ import TestSupport
 /// The two-core batch path must be indistinguishable from reading the file in order on one core.
 struct ParallelLineDecoderTests {
     @Test(arguments: [1, 3, 7, 512])
-    func resultsAndWarningsComeInFileOrderWhateverTheBatch(batchLines: Int) throws {
+    func resultsAndWarningsComeInFileOrderWhateverTheBatch(batchLines: Int) async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/events.jsonl"
         var lines: [String] = []

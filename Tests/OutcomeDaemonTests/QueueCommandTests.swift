@@ -13,7 +13,7 @@ struct QueueCommandTests {
         try await mock.script("call-dead-2", [["status": 422]])
         let receipts = try ["call-dead-1", "call-dead-2"].map { try harness.enqueue($0, "interested") }
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try receipts.allSatisfy { try harness.job($0.jobID)?.state == .dead } }
+            try await harness.waitUntil { try await harness.jobs(receipts.map(\.jobID)).allSatisfy { $0?.state == .dead } }
         }
         let db = harness.store.path
         let stats = try await Command.run("outcomed", ["queue", "stats", "--db", db, "--json"])
@@ -31,11 +31,11 @@ struct QueueCommandTests {
         #expect(retried.status == 0)
         #expect(retried.stdout.hasPrefix("retried 2 jobs"))
         for receipt in receipts {
-            let job = try #require(try harness.job(receipt.jobID))
+            let job = try #require(try await harness.job(receipt.jobID))
             #expect(job.state == .pending && job.attempts == 0)
         }
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try receipts.allSatisfy { try harness.job($0.jobID)?.state == .done } }
+            try await harness.waitUntil { try await harness.jobs(receipts.map(\.jobID)).allSatisfy { $0?.state == .done } }
         }
         #expect(try await mock.requests(callID: "call-dead-1").map(\.status) == [404, 200])
     }
@@ -53,8 +53,8 @@ struct QueueCommandTests {
 
         let cancelled = try await Command.run("outcomed", ["queue", "cancel", id, "--db", db])
         #expect(cancelled.status == 0)
-        #expect(try harness.job(receipt.jobID)?.state == .dead)
-        #expect(try harness.job(receipt.jobID)?.lastError == "cancelled by operator")
+        #expect(try await harness.job(receipt.jobID)?.state == .dead)
+        #expect(try await harness.job(receipt.jobID)?.lastError == "cancelled by operator")
 
         let again = try await Command.run("outcomed", ["queue", "cancel", id, "999", "--db", db])
         #expect(again.status == 1)
@@ -66,7 +66,7 @@ struct QueueCommandTests {
         try await Task.sleep(for: .milliseconds(50))
         let purged = try await Command.run("outcomed", ["queue", "purge", "--state", "dead", "--older-than", "10ms", "--db", db])
         #expect(purged.stdout == "purged 1 dead jobs\n")
-        #expect(try harness.job(receipt.jobID) == nil)
+        #expect(try await harness.job(receipt.jobID) == nil)
     }
 
     @Test(arguments: [["stats"], ["list"], ["retry", "--dead"], ["purge", "--state", "done", "--older-than", "1h"]])

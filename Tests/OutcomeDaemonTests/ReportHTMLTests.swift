@@ -19,7 +19,7 @@ struct ReportHTMLTests {
         try document.nodes(forXPath: path).map { $0.stringValue ?? "" }
     }
 
-    @Test func thePageHasTheTotalsASquareShadedMatrixAndTheRuleTable() throws {
+    @Test func thePageHasTheTotalsASquareShadedMatrixAndTheRuleTable() async throws {
         let (_, document) = try Self.page()
         #expect(try strings(document, "//div[@id='calls']/b") == ["9"])
         #expect(try strings(document, "//div[@id='agreement']/b") == ["88.9%"])
@@ -46,7 +46,7 @@ struct ReportHTMLTests {
         #expect(try strings(document, "//table[@class='rules']/tbody/tr/td[2]") == ["6", "2"])
     }
 
-    @Test func thePageIsSelfContained() throws {
+    @Test func thePageIsSelfContained() async throws {
         let (html, document) = try Self.page()
         #expect(try document.nodes(forXPath: "//script | //link | //img | //iframe | //object").isEmpty)
         #expect(try document.nodes(forXPath: "//@src | //@href | //@*[starts-with(name(), 'on')]").isEmpty)

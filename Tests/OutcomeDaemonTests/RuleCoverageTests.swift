@@ -24,7 +24,7 @@ struct RuleCoverageTests {
         return (results, RuleCoverage(rules: config.rules, results: results))
     }
 
-    @Test func aRuleCountsWhenItMatchedEvenIfAnEarlierRuleWon() throws {
+    @Test func aRuleCountsWhenItMatchedEvenIfAnEarlierRuleWon() async throws {
         let (results, coverage) = try run("""
               - {name: lead, event: {id: c1, is_lead: true}, expect: interested}
               - {name: agent says it, event: {id: c2, chat: "AI: call me back?"}, expect: null}
@@ -42,7 +42,7 @@ struct RuleCoverageTests {
         #expect(!coverage.meets(50.1))
     }
 
-    @Test func aFailingTestStillCoversTheRulesItsEventMatched() throws {
+    @Test func aFailingTestStillCoversTheRulesItsEventMatched() async throws {
         let (results, coverage) = try run("""
               - {name: wrong, event: {id: c1, is_lead: true, is_vip: true, chat: "User: call me back"}, expect: callback}
             """)
@@ -51,7 +51,7 @@ struct RuleCoverageTests {
         #expect(coverage.meets(100))
     }
 
-    @Test func junitIsValidXMLWithOneTestcasePerTestAndTheFailText() throws {
+    @Test func junitIsValidXMLWithOneTestcasePerTestAndTheFailText() async throws {
         let (results, coverage) = try run("""
               - {name: "lead <&> \\"quoted\\" 'apostrophe'", event: {id: c1, is_lead: true}, expect: interested}
               - {name: "fails\\u0001 here", event: {id: c2}, expect: callback}

@@ -5,7 +5,7 @@ import OutcomeEngine
 import TestSupport
 
 struct RuleTestSuiteTests {
-    @Test func theExampleRuleTestsPass() throws {
+    @Test func theExampleRuleTestsPass() async throws {
         let suite = try RuleTestSuite.load(path: Paths.config("rules-test.yaml"))
         let config = try Config.load(path: try #require(suite.configPath), mode: .rules)
         let results = suite.run(config.rules)
@@ -14,7 +14,7 @@ struct RuleTestSuiteTests {
         #expect(failures.isEmpty)
     }
 
-    @Test func aFailingTestSaysWhatWasExpectedAndWhatCameOut() throws {
+    @Test func aFailingTestSaysWhatWasExpectedAndWhatCameOut() async throws {
         let directory = try TemporaryDirectory()
         try """
             outcomes: [interested, callback]
@@ -48,7 +48,7 @@ struct RuleTestSuiteTests {
         ])
     }
 
-    @Test func aMissingEventFileIsReportedAtItsLineAsARuntimeError() throws {
+    @Test func aMissingEventFileIsReportedAtItsLineAsARuntimeError() async throws {
         let directory = try TemporaryDirectory()
         try "tests:\n  - name: t\n    event_file: nope.json\n    expect: null\n".write(toFile: directory.path + "/t.yaml", atomically: true, encoding: .utf8)
         #expect(throws: RuleTestFileError(location: SourceLocation(file: directory.path + "/t.yaml", line: 3, column: 17), test: "t", path: directory.path + "/nope.json")) {

@@ -33,7 +33,7 @@ struct SenderAuthenticatorTests {
         }
     }
 
-    @Test func aValidSignatureAtTheEdgeOfTheWindowPasses() throws {
+    @Test func aValidSignatureAtTheEdgeOfTheWindowPasses() async throws {
         let authenticator = try Self.hmacOnly()
         let body = Array(#"{"id":"c1"}"#.utf8)
         for (offset, accepted) in [(-300, true), (300, true), (-301, false), (301, false)] as [(Int64, Bool)] {
@@ -42,7 +42,7 @@ struct SenderAuthenticatorTests {
         }
     }
 
-    @Test func withNothingConfiguredEverythingIsAccepted() throws {
+    @Test func withNothingConfiguredEverythingIsAccepted() async throws {
         let authenticator = try SenderAuthenticator(AuthConfig(), environment: [:])
         #expect(authenticator.isOpen)
         #expect(authenticator.authenticate(headers: [:], body: [], nowMilliseconds: 0) == .accepted)

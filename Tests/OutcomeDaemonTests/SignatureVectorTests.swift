@@ -31,12 +31,12 @@ struct SignatureVectorTests {
 
     static let vectors: [Vector] = (try? load().cases) ?? []
 
-    @Test func theVectorsAreThere() throws {
+    @Test func theVectorsAreThere() async throws {
         #expect(try Self.load().cases.count >= 40)
     }
 
     @Test(arguments: vectors)
-    func pythonSignaturesAreJudgedAsExpected(vector: Vector) throws {
+    func pythonSignaturesAreJudgedAsExpected(vector: Vector) async throws {
         let file = try Self.load()
         let indented = vector.auth.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
         let yaml = "outcomes: [a]\nrules: []\nserver:\n  auth:\n\(indented)\n"

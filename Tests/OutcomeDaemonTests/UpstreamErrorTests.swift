@@ -16,9 +16,9 @@ struct UpstreamErrorTests {
         try await mock.script(callID, [["status": status, "echo_headers": true]])
         let receipt = try harness.enqueue(callID, "interested")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(receipt.jobID).map { $0.state == state && $0.attempts == 1 } ?? false }
+            try await harness.waitUntil { try await harness.job(receipt.jobID).map { $0.state == state && $0.attempts == 1 } ?? false }
         }
-        let job = try #require(try harness.job(receipt.jobID))
+        let job = try #require(try await harness.job(receipt.jobID))
         let error = try #require(job.lastError)
         #expect(job.lastStatus == status)
         #expect(error.contains("[redacted]"), "the echo reached last_error: \(error)")
@@ -34,9 +34,9 @@ struct UpstreamErrorTests {
         try await mock.script("echo-cut", [["status": 422, "body": text]])
         let receipt = try harness.enqueue("echo-cut", "interested")
         try await harness.withWorker { _ in
-            try await harness.waitUntil { try harness.job(receipt.jobID)?.state == .dead }
+            try await harness.waitUntil { try await harness.job(receipt.jobID)?.state == .dead }
         }
-        let error = try #require(try harness.job(receipt.jobID)?.lastError)
+        let error = try #require(try await harness.job(receipt.jobID)?.lastError)
         #expect(error.utf8.count == "HTTP 422: ".utf8.count + 512)
         #expect(!error.contains(String(MockServer.token.prefix(5))), "\(error)")
     }

@@ -55,7 +55,7 @@ public enum Backtest {
     }
 
     /// Queues the run's changes through the normal queue and logs each as `event=decided source=replay`.
-    public static func apply(_ run: Run, to store: QueueStore, logger: Logger, now: Int64 = WallClock.milliseconds()) throws -> Applied {
+    public static func apply(_ run: Run, to store: SQLiteQueueStore, logger: Logger, now: Int64 = WallClock.milliseconds()) throws -> Applied {
         var applied = Applied()
         for (change, result) in zip(run.changes, try store.queueReplayed(run.changes, now: now)) {
             switch result {

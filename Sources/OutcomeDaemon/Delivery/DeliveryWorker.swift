@@ -22,7 +22,7 @@ public final class DeliveryWorker: Service, Sendable {
         var probe: Bool
     }
 
-    private let store: QueueStore
+    private let store: any QueueStore
     private let client: CurlClient
     private let logger: Logger
     private let settings: Mutex<DeliverySettings>
@@ -42,14 +42,15 @@ public final class DeliveryWorker: Service, Sendable {
     /// they can only be a previous process's; with shared storage, leases decide instead.
     let releasesInFlightAtStart: Bool
 
-    /// Creates a worker; `now` gives Unix milliseconds, `random` a number in `0..<1`.
+    /// Creates a worker; `now` gives Unix milliseconds, `random` a number in `0..<1`;
+    /// `releasesInFlightAtStart` defaults to what the store says.
     public init(
-        store: QueueStore,
+        store: any QueueStore,
         client: CurlClient,
         settings: DeliverySettings,
         logger: Logger,
         drainTimeout: Duration = .seconds(10),
-        releasesInFlightAtStart: Bool = true,
+        releasesInFlightAtStart: Bool? = nil,
         now: @escaping @Sendable () -> Int64 = { WallClock.milliseconds() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
@@ -60,7 +61,7 @@ public final class DeliveryWorker: Service, Sendable {
         self.drainTimeout = drainTimeout
         self.now = now
         self.random = random
-        self.releasesInFlightAtStart = releasesInFlightAtStart
+        self.releasesInFlightAtStart = releasesInFlightAtStart ?? store.recoversInFlightAtStart
         instanceID = Self.makeInstanceID()
     }
 
@@ -206,7 +207,7 @@ public final class DeliveryWorker: Service, Sendable {
                         if jobs.count == tokens && inFlight < current.concurrency && !probing {
                             continue
                         }
-                        if jobs.count < tokens, let due = try? await store.nextDueAt(), due > time {
+                        if jobs.count < tokens, let due = try? await store.nextDueAt(now: time), due > time {
                             wakeAt = min(wakeAt, due)
                         }
                     }

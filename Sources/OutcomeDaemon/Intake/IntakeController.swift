@@ -10,7 +10,7 @@ import Synchronization
 public final class IntakeController: Sendable {
     private let live: LiveConfigHolder
     private let writer: IntakeWriter
-    private let store: QueueStore
+    private let store: any QueueStore
     private let health: StoreHealth
     private let logger: Logger
     private let onQueued: @Sendable () -> Void
@@ -26,7 +26,7 @@ public final class IntakeController: Sendable {
     public init(
         live: LiveConfigHolder,
         writer: IntakeWriter,
-        store: QueueStore,
+        store: any QueueStore,
         health: StoreHealth,
         metrics: PrometheusCollectorRegistry?,
         logger: Logger,

@@ -61,7 +61,7 @@ public enum Daemon {
         for warning in config.warnings { logger.warning("config warning", metadata: ["event": "config_loaded", "warning": "\(warning)"]) }
         let runtime = try DaemonRuntimeSettings(config: config, dryRun: options.dryRun, environment: environment)
         guard let api = config.api else { return }
-        let store = try QueueStore(path: config.queue.path)
+        let store = try SQLiteQueueStore(path: config.queue.path)
         let storeLock = try StoreLock(storePath: config.queue.path)
         defer { withExtendedLifetime(storeLock) {} }
         let health = StoreHealth(path: config.queue.path)

@@ -3,12 +3,12 @@ import ServiceLifecycle
 
 /// Refreshes the queue gauges (`outcomed_queue_jobs`, oldest pending age, circuit) every few seconds.
 public struct QueueMetricsService: Service {
-    let store: QueueStore
+    let store: any QueueStore
     let worker: DeliveryWorker
     let interval: Duration
 
     /// Creates the service.
-    public init(store: QueueStore, worker: DeliveryWorker, interval: Duration = .seconds(5)) {
+    public init(store: any QueueStore, worker: DeliveryWorker, interval: Duration = .seconds(5)) {
         self.store = store
         self.worker = worker
         self.interval = interval

@@ -9,12 +9,12 @@ public struct WatchdogService: Service {
     let notifier: SystemdNotifier
     let interval: Duration
     let worker: DeliveryWorker
-    let store: QueueStore
+    let store: any QueueStore
     let ready: ReadyFlag
     let logger: Logger
 
     /// Creates the service, or nil when systemd asked for no watchdog; pings start once `ready` is set.
-    public init?(environment: [String: String], notifier: SystemdNotifier, worker: DeliveryWorker, store: QueueStore, ready: ReadyFlag, logger: Logger) {
+    public init?(environment: [String: String], notifier: SystemdNotifier, worker: DeliveryWorker, store: any QueueStore, ready: ReadyFlag, logger: Logger) {
         guard notifier.isEnabled, let text = environment["WATCHDOG_USEC"], let usec = Int64(text), usec > 0 else { return nil }
         if let pid = environment["WATCHDOG_PID"], let value = Int32(pid), value != getpid() { return nil }
         self.notifier = notifier

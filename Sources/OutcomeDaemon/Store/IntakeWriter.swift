@@ -1,9 +1,7 @@
-import Dispatch
 import Synchronization
 
 /// Group commit for intake: records that arrive while a commit is running are committed
-/// together in the next transaction, so one fsync covers many events. Writes run on a
-/// dedicated queue, never on the Swift concurrency pool.
+/// together in the next transaction, so one fsync covers many events, on either store.
 ///
 /// When a commit fails, the records that queued up behind it fail with it: they would meet the
 /// same lock or full disk, and a sender waits at most one busy timeout, not one per batch.
@@ -19,16 +17,15 @@ public final class IntakeWriter: Sendable {
         var flushing = false
     }
 
-    private let store: QueueStore
+    private let store: any QueueStore
     private let health: StoreHealth?
     private let state = Mutex(State())
-    private let queue = DispatchQueue(label: "outcomed.intake-writer")
     private let maxBatch: Int
     private let onCommit: @Sendable (Result<Int, Error>) -> Void
 
     /// Creates a writer; `health` hears how each commit went and vetoes commits to a store
     /// file that was deleted or replaced; `onCommit` hears each batch's size or failure.
-    public init(store: QueueStore, health: StoreHealth? = nil, maxBatch: Int = 512, onCommit: @escaping @Sendable (Result<Int, Error>) -> Void = { _ in }) {
+    public init(store: any QueueStore, health: StoreHealth? = nil, maxBatch: Int = 512, onCommit: @escaping @Sendable (Result<Int, Error>) -> Void = { _ in }) {
         self.store = store
         self.health = health
         self.maxBatch = maxBatch
@@ -45,12 +42,12 @@ public final class IntakeWriter: Sendable {
                 return true
             }
             if startFlush {
-                queue.async { self.flush() }
+                Task { await self.flush() }
             }
         }
     }
 
-    private func flush() {
+    private func flush() async {
         while true {
             let batch = state.withLock { state -> [Waiting] in
                 guard !state.waiting.isEmpty else {
@@ -65,9 +62,9 @@ public final class IntakeWriter: Sendable {
             guard !batch.isEmpty else { return }
             do {
                 let oldest = batch.map(\.arrived).min() ?? .now
-                let receipts = try store.record(batch.map(\.record), now: WallClock.milliseconds(), waitingUntil: oldest + store.busyTimeout)
+                let receipts = try await store.commit(batch.map(\.record), now: WallClock.milliseconds(), deadline: oldest + store.busyTimeout)
                 // A commit into a deleted or replaced file is lost at the next restart: no 202 for it.
-                if let problem = health?.fileProblem { throw StoreError(path: store.path, reason: problem) }
+                if let problem = health?.fileProblem { throw StoreError(path: store.location, reason: problem) }
                 health?.record(.success(()))
                 onCommit(.success(batch.count))
                 for (waiting, receipt) in zip(batch, receipts) { waiting.continuation.resume(returning: receipt) }

@@ -1,52 +1,65 @@
-import Foundation
-import GRDB
-import OutcomeEngine
+/// The queue contract of SPEC §4 that intake, delivery and the operator commands use, and
+/// nothing else: the embedded SQLite store (`SQLiteQueueStore`) and the shared PostgreSQL store
+/// (`PostgresQueueStore`) both keep it, and every command works on either.
+///
+/// Times are Unix milliseconds. `now` is the caller's clock; a store shared by several machines
+/// reads due and lease times from its own clock instead, and takes a time the caller computed
+/// (`leaseUntil`, a retry's `nextAttemptAt`) as that far from its own now.
+public protocol QueueStore: AnyObject, Sendable {
+    /// Where the store is, for logs and errors (a path, or a URL without its password).
+    var location: String { get }
 
-/// The durable queue: stored events and PATCH jobs in one SQLite file (WAL, `synchronous=FULL`).
-/// It owns the database and is safe to share; other processes (the `queue` commands) may open
-/// the same file at the same time.
-public final class QueueStore: Sendable {
-    /// The SQLite file.
-    public let path: String
-    /// How long a write waits for a lock held by another process.
-    public let busyTimeout: Duration
-    let database: DatabasePool
-    /// A separate connection for readiness probes, so a probe neither waits behind queued
-    /// writes nor for long on a lock.
-    let probe: DatabaseQueue?
+    /// How long a commit may wait for a lock or a connection before it fails.
+    var busyTimeout: Duration { get }
 
-    /// Opens and migrates the store at `path`, creating it unless `create` is false (the queue
-    /// commands only read or change a store that `serve` made); a write waits up to
-    /// `busyTimeout` for a lock held by another process before it fails.
-    public init(path: String, busyTimeout: Duration = .seconds(5), create: Bool = true) throws(StoreError) {
-        if !create, !FileManager.default.fileExists(atPath: path) {
-            throw StoreError(path: path, reason: "no store here; `outcomed serve` creates it, the queue commands only open one")
-        }
-        self.path = path
-        self.busyTimeout = busyTimeout
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(busyTimeout.seconds)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
-        }
-        do {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            }
-            database = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(database)
-            var probeConfiguration = Configuration()
-            probeConfiguration.busyMode = .timeout(0.5)
-            probe = try? DatabaseQueue(path: path, configuration: probeConfiguration)
-        } catch {
-            throw StoreError(path: path, reason: "cannot open the store: \(error)")
-        }
-    }
+    /// Whether the jobs left `in_flight` at start belong to a previous run of this very process
+    /// (the embedded store: one process at a time) and go back to `pending` at once, rather
+    /// than when their leases expire.
+    var recoversInFlightAtStart: Bool { get }
 
-    /// WAL pages after which a commit also checkpoints. A checkpoint runs inside the commit
-    /// that crosses the limit, so a quarter of SQLite's default keeps each one short (intake
-    /// p99 at 10,000 events/s falls from about 17 to 12 ms).
-    static let checkpointPages = 250
+    /// Commits records in one transaction: each event is stored and its decision queued, or
+    /// found to be a duplicate. Returns one receipt per record, in order; gives up at `deadline`.
+    func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?) async throws -> [IntakeReceipt]
+
+    /// Whether a commit goes through now (readiness, after a failure), writing little.
+    func probeWrite(now: Int64) async -> Result<Void, any Error>
+
+    /// Puts every job left `in_flight` back to `pending` (embedded store, at start).
+    func recoverInFlight(now: Int64) async throws -> Int
+
+    /// Marks up to `limit` due jobs `in_flight` under a lease held by `owner` until `leaseUntil`
+    /// and returns them, oldest due first; expired leases of other instances are taken back
+    /// first, and a call with a job in flight is skipped.
+    func claimDue(limit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job]
+
+    /// The earliest time a pending job is due, on the caller's clock.
+    func nextDueAt(now: Int64) async throws -> Int64?
+
+    /// Records the results of attempts; a result counts only while `owner` holds the lease.
+    func complete(_ results: [JobResult], now: Int64, owner: String) async throws
+
+    /// Puts the jobs `owner` holds back to `pending`, uncharged (graceful shutdown).
+    func releaseAllInFlight(now: Int64, owner: String) async throws -> Int
+
+    /// Deletes done jobs and events received before `cutoff` that no unfinished job needs.
+    func prune(olderThan cutoff: Int64) async throws -> Int
+
+    /// Counts by state, and the age of the oldest pending job.
+    func stats(now: Int64) async throws -> QueueStats
+
+    /// Jobs, newest first, optionally of one state and one call.
+    func list(state: JobState?, callID: String?, limit: Int) async throws -> [Job]
+
+    /// One job by id.
+    func job(_ id: Int64) async throws -> Job?
+
+    /// Puts dead jobs back to `pending` with their attempts reset: the given ones, or every dead
+    /// job when `ids` is nil; a job whose call already has a pending job is skipped.
+    func retry(ids: [Int64]?, now: Int64) async throws -> OperatorChange
+
+    /// Cancels pending jobs: they become dead with `cancelled by operator`.
+    func cancel(ids: [Int64], now: Int64) async throws -> OperatorChange
+
+    /// Deletes done or dead jobs last changed before `cutoff`; returns how many.
+    func purge(state: JobState, before cutoff: Int64) async throws -> Int
 }

@@ -3,7 +3,7 @@ import GRDB
 import OutcomeEngine
 
 /// Readiness: a write that proves the store takes commits again.
-extension QueueStore {
+extension SQLiteQueueStore {
     /// Writes about an event's worth of bytes in a transaction of its own, which waits at most
     /// half a second for a lock: whether a commit goes through now (readiness, after a failure).
     public func probeWrite(now: Int64) async -> Result<Void, any Error> {

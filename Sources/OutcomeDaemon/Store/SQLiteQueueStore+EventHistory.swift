@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension QueueStore: EventHistory {
+extension SQLiteQueueStore: EventHistory {
     // MARK: Back-test
 
     /// Streams from one read transaction (a WAL snapshot), so intake goes on while it runs.
@@ -24,13 +24,13 @@ extension QueueStore: EventHistory {
     }
 }
 
-extension QueueStore {
+extension SQLiteQueueStore {
     /// Opens an existing store for the back-test and the report; a missing file is an error,
     /// not a new empty store.
-    public static func openExisting(path: String) throws(StoreError) -> QueueStore {
+    public static func openExisting(path: String) throws(StoreError) -> SQLiteQueueStore {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(path: path, reason: "no store here (queue.path of the config); has outcomed serve run with this config?")
         }
-        return try QueueStore(path: path)
+        return try SQLiteQueueStore(path: path)
     }
 }

@@ -3,7 +3,7 @@ import GRDB
 import OutcomeEngine
 
 /// Delivery: claiming due jobs, recording answers, releasing and pruning.
-extension QueueStore {
+extension SQLiteQueueStore {
     /// Puts jobs left `in_flight` by a process that died back to `pending` (a PATCH of the same
     /// outcome is idempotent). A job whose call has a newer pending job is superseded instead.
     @discardableResult
@@ -75,7 +75,7 @@ extension QueueStore {
     }
 
     /// The earliest time a pending job is due, in Unix milliseconds.
-    public func nextDueAt() async throws -> Int64? {
+    public func nextDueAt(now: Int64) async throws -> Int64? {
         try await database.read { db in
             try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM jobs WHERE state = 'pending'")
         }

@@ -3,7 +3,7 @@ import GRDB
 import OutcomeEngine
 
 /// The schema, as numbered migrations applied in order at open.
-extension QueueStore {
+extension SQLiteQueueStore {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: events and jobs") { db in

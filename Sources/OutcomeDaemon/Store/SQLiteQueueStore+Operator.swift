@@ -3,13 +3,9 @@ import GRDB
 import OutcomeEngine
 
 /// What the `queue` commands read and change.
-extension QueueStore {
-    /// Counts by state and the age of the oldest pending job.
-    public func stats(now: Int64) throws -> QueueStats {
-        try database.read { db in try Self.stats(db, now: now) }
-    }
-
-    /// The same, read on GRDB's reader queue, so that a large table never holds up the caller's thread.
+extension SQLiteQueueStore {
+    /// Counts by state and the age of the oldest pending job, read on GRDB's reader queue, so
+    /// that a large table never holds up the caller's thread.
     public func stats(now: Int64) async throws -> QueueStats {
         try await database.read { db in try Self.stats(db, now: now) }
     }
@@ -33,7 +29,7 @@ extension QueueStore {
     }
 
     /// Jobs, newest first, optionally of one state and one call.
-    public func list(state: JobState?, callID: String?, limit: Int) throws -> [Job] {
+    public func list(state: JobState?, callID: String?, limit: Int) async throws -> [Job] {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let state {
@@ -46,20 +42,21 @@ extension QueueStore {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [limit]
-        return try database.read { db in
-            try Job.fetchAll(db, sql: "SELECT * FROM jobs \(filter) ORDER BY id DESC LIMIT ?", arguments: arguments)
+        let bound = arguments
+        return try await database.read { db in
+            try Job.fetchAll(db, sql: "SELECT * FROM jobs \(filter) ORDER BY id DESC LIMIT ?", arguments: bound)
         }
     }
 
     /// One job by id.
-    public func job(_ id: Int64) throws -> Job? {
-        try database.read { db in try Job.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]) }
+    public func job(_ id: Int64) async throws -> Job? {
+        try await database.read { db in try Job.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]) }
     }
 
     /// Puts dead jobs back to pending with their attempts reset: the given ones, or every dead
     /// job when `ids` is nil. A job whose call already has a pending job is skipped.
-    public func retry(ids: [Int64]?, now: Int64) throws -> OperatorChange {
-        try database.write { db in
+    public func retry(ids: [Int64]?, now: Int64) async throws -> OperatorChange {
+        try await database.write { db in
             let candidates = try ids.map { ids in
                 try Job.fetchAll(db, sql: "SELECT * FROM jobs WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))", arguments: StatementArguments(ids))
             } ?? Job.fetchAll(db, sql: "SELECT * FROM jobs WHERE state = 'dead' ORDER BY id")
@@ -87,8 +84,8 @@ extension QueueStore {
     }
 
     /// Cancels pending jobs: they become dead with `cancelled by operator`, and can be retried.
-    public func cancel(ids: [Int64], now: Int64) throws -> OperatorChange {
-        try database.write { db in
+    public func cancel(ids: [Int64], now: Int64) async throws -> OperatorChange {
+        try await database.write { db in
             var change = OperatorChange()
             for id in ids {
                 guard let job = try Job.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]) else {
@@ -110,8 +107,8 @@ extension QueueStore {
     }
 
     /// Deletes done or dead jobs last changed before `cutoff`; returns how many.
-    public func purge(state: JobState, before cutoff: Int64) throws -> Int {
-        try database.write { db in
+    public func purge(state: JobState, before cutoff: Int64) async throws -> Int {
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM jobs WHERE state = ? AND updated_at < ?", arguments: [state.rawValue, cutoff])
             return db.changesCount
         }

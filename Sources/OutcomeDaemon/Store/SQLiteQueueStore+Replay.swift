@@ -1,6 +1,6 @@
 import GRDB
 
-extension QueueStore {
+extension SQLiteQueueStore {
     /// What became of one change queued by `replay --apply --yes`.
     public enum ReplayQueueing: Sendable, Hashable {
         /// Queued as this job (a pending job of the call took the new outcome, or a new job).

@@ -3,7 +3,7 @@ import GRDB
 import OutcomeEngine
 
 /// Intake: events and the jobs they queue, committed in groups.
-extension QueueStore {
+extension SQLiteQueueStore {
     /// Commits records in one transaction: each event is stored and its decision queued, or
     /// found to be a duplicate. Returns one receipt per record, in order.
     ///
