@@ -45,9 +45,15 @@ extension Config {
 
         if mode != .rules {
             guard let api else { throw reader.error(root, "missing \"api\" section: base_url and token_file or token_env are needed") }
-            for secret in [api.token] + server.auth.secrets {
+            for secret in [api.token] + server.auth.secrets + [queue.postgres?.url].compactMap({ $0 }) {
                 switch secret.check(environment: environment) {
-                case .ok: break
+                case .ok:
+                    if secret == queue.postgres?.url {
+                        let text = try secret.resolve(environment: environment)
+                        do throws(PostgresURLError) { _ = try PostgresURL(text) } catch {
+                            throw ConfigError(secret.location, "\(secret.key): \(error)")
+                        }
+                    }
                 case .invalid(let message): throw ConfigError(secret.location, "\(secret.key): \(message)")
                 case .unset(let variable):
                     if mode == .serve {

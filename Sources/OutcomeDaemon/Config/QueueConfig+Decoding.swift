@@ -3,9 +3,22 @@ import Yams
 extension QueueConfig {
     /// Decodes the `queue` section.
     init(yaml node: Node, reader: YAMLReader) throws(ConfigError) {
-        let mapping = try reader.mapping(node, "queue", allowed: ["path", "retry", "retention"])
+        let mapping = try reader.mapping(node, "queue", allowed: ["path", "postgres", "retry", "retention"])
         self.init()
         if let pathNode = mapping["path"] { self.path = try reader.nonEmptyString(pathNode, "path") }
+        if let postgresNode = mapping["postgres"] {
+            if let pathKey = mapping.keyNode("path") {
+                throw reader.error(pathKey, "give queue.path (the embedded store) or queue.postgres (a shared store), not both")
+            }
+            try Config.rejectInlineSecrets(postgresNode, ["url"], section: "queue.postgres", reader: reader)
+            let postgres = try reader.mapping(postgresNode, "queue.postgres", allowed: ["url_file", "url_env", "pool"])
+            guard let url = try Config.secret(postgres, "url", section: "queue.postgres", reader: reader) else {
+                throw reader.error(postgresNode, "queue.postgres needs url_file (a path) or url_env (a variable name)")
+            }
+            var config = PostgresConfig(url: url)
+            if let poolNode = postgres["pool"] { config.pool = try reader.int(poolNode, "pool", min: 2) }
+            self.postgres = config
+        }
         if let retentionNode = mapping["retention"] { self.retention = try reader.duration(retentionNode, "retention") }
         if let retryNode = mapping["retry"] {
             let retry = try reader.mapping(retryNode, "queue.retry", allowed: ["initial_delay", "max_delay", "max_attempts", "max_age"])
