@@ -7,7 +7,7 @@ import TestSupport
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct AuthTests {
     @Test func eachMethodAcceptsAndRejects() async throws {
-        let daemon = try Daemon(server: """
+        let daemon = try await Daemon(server: """
               auth:
                 bearer_token_env: INTAKE_TOKEN
                 shared_secret_header: X-Vapi-Secret
@@ -54,7 +54,7 @@ struct AuthTests {
 
     /// Issue 11: a sender-chosen timestamp at Int64's edges once trapped `abs(now - t)` and killed serve.
     @Test func anExtremeSignatureTimestampIsRefusedAndServeKeepsRunning() async throws {
-        let daemon = try Daemon(server: """
+        let daemon = try await Daemon(server: """
               auth:
                 hmac_secret_env: HMAC_SECRET
             """)
@@ -74,7 +74,7 @@ struct AuthTests {
     /// Issue 14: Retell's and Vapi's own signatures, made by Python, let events in; wrong keys do not,
     /// and no secret or signature reaches the log, even at debug.
     @Test func retellAndVapiSignaturesAreVerified() async throws {
-        let daemon = try Daemon(server: """
+        let daemon = try await Daemon(server: """
               auth:
                 retell_api_key_env: RETELL_API_KEY
                 vapi_hmac:
@@ -125,14 +125,14 @@ struct AuthTests {
     }
 
     @Test func withoutAuthEverythingIsAcceptedAndAWarningIsLogged() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         #expect(try await daemon.post(Daemon.event("c-open")).status == 202)
         #expect(daemon.log.contains("no server.auth method is configured"))
     }
 
     @Test func reloadIsOnlyForLoopback() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         #expect(try await daemon.post([], headers: [], path: "/-/reload").status == 200)
     }

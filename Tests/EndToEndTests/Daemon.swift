@@ -26,7 +26,7 @@ final class Daemon: @unchecked Sendable {
     /// Writes a config from `rules` and `server` YAML, and starts the mock (not yet serve).
     /// `storeDirectory` puts the store somewhere else than the temporary directory (a small
     /// file system, to fill it).
-    init(server: String = "", rulesConfig: String? = nil, maxBody: String = "64KiB", retry: String = "initial_delay: 100ms\n    max_delay: 1s", storeDirectory: String? = nil) throws {
+    init(server: String = "", rulesConfig: String? = nil, maxBody: String = "64KiB", retry: String = "initial_delay: 100ms\n    max_delay: 1s", storeDirectory: String? = nil) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("outcomed-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         configPath = directory + "/outcomed.yaml"
@@ -41,7 +41,7 @@ final class Daemon: @unchecked Sendable {
         mock.standardOutput = FileHandle.nullDevice
         try mock.run()
         client = CurlClient(timeout: .seconds(20), maxConnections: 16, maxBodyBytes: 64 << 20, logger: Logger(label: "e2e"))
-        try Self.waitForListener(port: mockPort)
+        try await Self.waitForListener(port: mockPort)
         try writeConfig(server: server, rules: rulesConfig ?? Self.rules, maxBody: maxBody, retry: retry)
     }
 
@@ -190,8 +190,8 @@ final class Daemon: @unchecked Sendable {
         return (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
     }
 
-    /// Blocks until something accepts TCP connections on `port`.
-    static func waitForListener(port: Int, timeout: TimeInterval = 10) throws {
+    /// Returns once something accepts TCP connections on `port`.
+    static func waitForListener(port: Int, timeout: TimeInterval = 10) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -204,7 +204,7 @@ final class Daemon: @unchecked Sendable {
             }
             close(descriptor)
             if connected { return }
-            usleep(10_000)
+            try await Task.sleep(for: .milliseconds(10))
         }
         throw DaemonError.timeout("nothing listens on port \(port)")
     }
@@ -221,23 +221,43 @@ func jsonObject(_ response: UpstreamResponse) -> [String: Any] {
 }
 
 extension Daemon {
-    /// Holds an exclusive lock on the store from another process (Python's sqlite3) for
-    /// `seconds`; returns once the lock is taken. Wait on the process to know it was released.
-    func lockStore(for seconds: Int) async throws -> Process {
+    /// Another process (Python's sqlite3) holding an exclusive lock on a store until released.
+    final class StoreLocker: Sendable {
+        private let process: Process
+        private let input: FileHandle
+
+        fileprivate init(process: Process, input: FileHandle) {
+            self.process = process
+            self.input = input
+        }
+
+        /// Ends the lock holder (it exits when its stdin closes) and waits until it is gone.
+        func release() async {
+            try? input.close()
+            await process.exited()
+        }
+    }
+
+    /// Holds an exclusive lock on the store from another process until `release()` (or until
+    /// this test process ends); returns once the lock is taken. No timer decides when the lock
+    /// ends, so a slow machine cannot make a test see it released early.
+    func lockStore() async throws -> StoreLocker {
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         locker.arguments = ["python3", "-c", """
-            import sqlite3, sys, time
+            import sqlite3, sys
             c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
             c.execute('BEGIN EXCLUSIVE')
             print('locked', flush=True)
-            time.sleep(int(sys.argv[2]))
-            """, storePath, String(seconds)]
-        let out = Pipe()
+            sys.stdin.read()
+            """, storePath]
+        let out = Pipe(), input = Pipe()
         locker.standardOutput = out
+        locker.standardInput = input
         try locker.run()
         let reader = out.fileHandleForReading
-        _ = try await offPool { reader.availableData }
-        return locker
+        let said = try await offPool { reader.availableData }
+        guard String(decoding: said, as: UTF8.self).hasPrefix("locked") else { throw DaemonError.timeout("the lock holder did not take the lock") }
+        return StoreLocker(process: locker, input: input.fileHandleForWriting)
     }
 }

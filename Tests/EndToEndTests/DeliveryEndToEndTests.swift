@@ -9,7 +9,7 @@ struct DeliveryEndToEndTests {
     static let retry = "initial_delay: 100ms\n    max_delay: 1s"
 
     @Test func aReloadedTimeoutAppliesToTheNextPatch() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         daemon.apiTimeout = "1s"
         try daemon.writeConfig(server: "", rules: Daemon.rules, maxBody: "64KiB", retry: Self.retry)
         try await daemon.start()
@@ -27,7 +27,7 @@ struct DeliveryEndToEndTests {
     }
 
     @Test func anUpstreamThatEchoesTheTokenNeverGetsItIntoTheQueueOrTheLog() async throws {
-        let daemon = try Daemon(retry: Self.retry + "\n    max_attempts: 2")
+        let daemon = try await Daemon(retry: Self.retry + "\n    max_attempts: 2")
         try await daemon.start()
         try await daemon.scriptMock("echo-422", [["status": 422, "echo_headers": true]])
         try await daemon.scriptMock("echo-503", Array(repeating: ["status": 503, "echo_headers": true], count: 2))

@@ -7,7 +7,7 @@ import TestSupport
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct HostileInputTests {
     @Test func aCallIDWithANulByteIsRefusedAndPatchesNothing() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         for body in [#"{"id":"victim-42\u0000attacker","is_lead":true}"#, #"{"id":"victim-42\u0000other","is_lead":true}"#] {
             let response = try await daemon.post(body)
@@ -23,7 +23,7 @@ struct HostileInputTests {
     }
 
     @Test func numericCallIDsADoubleCannotTellApartArePatchedAsSent() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         let calls = ["9007199254740993", "9007199254740992", "123456789012345678901234567890"]
         for call in calls {
@@ -41,7 +41,7 @@ struct HostileInputTests {
     }
 
     @Test func aHugeDurationIsAConfigErrorForCheckAndForAReload() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         try daemon.writeConfig(server: "", rules: Daemon.rules, maxBody: "64KiB", retry: "initial_delay: 100ms\n    max_delay: 9999999999999d")
         let line = try String(contentsOfFile: daemon.configPath, encoding: .utf8)

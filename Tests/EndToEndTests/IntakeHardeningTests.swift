@@ -8,7 +8,7 @@ import TestSupport
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct IntakeHardeningTests {
     @Test func aChunkedBodyOverMaxBodyIs413() async throws {
-        let daemon = try Daemon(maxBody: "1KiB")
+        let daemon = try await Daemon(maxBody: "1KiB")
         try await daemon.start()
         let connection = try RawConnection(port: daemon.port)
         let chunk = String(repeating: " ", count: 4096)
@@ -20,7 +20,7 @@ struct IntakeHardeningTests {
     }
 
     @Test func aBlankIdempotencyKeyIsNoKey() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         func post(_ callID: String, key: String) async throws -> String {
             let body = Daemon.event(callID)
@@ -38,9 +38,9 @@ struct IntakeHardeningTests {
     }
 
     @Test func aLockedStoreFailsEverySenderWithinOneBusyTimeoutWithoutSQL() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
-        let locker = try await daemon.lockStore(for: 12)
+        let locker = try await daemon.lockStore()
         let results = await withTaskGroup(of: (Duration, String)?.self) { group in
             for index in 0..<6 {
                 group.addTask {
@@ -55,8 +55,7 @@ struct IntakeHardeningTests {
             for await result in group { if let result { results.append(result) } }
             return results
         }
-        locker.terminate()
-        await locker.exited()
+        await locker.release()
         let answers = results.map(\.1)
         let longest = results.map(\.0).max() ?? .zero
         #expect(answers.count == 6)
@@ -66,7 +65,7 @@ struct IntakeHardeningTests {
     }
 
     @Test func readinessWritesNothingWhileCommitsSucceed() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         #expect(try await daemon.post(Daemon.event("c-ready")).status == 202)
         for _ in 0..<20 { #expect(try await daemon.get("/readyz").status == 200) }
@@ -78,7 +77,7 @@ struct IntakeHardeningTests {
     }
 
     @Test func aDeletedStoreMakesIntakeAndReadinessFail() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         #expect(try await daemon.post(Daemon.event("c-kept")).status == 202)
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: daemon.storePath + suffix) }
@@ -101,7 +100,7 @@ struct IntakeHardeningTests {
             _ = umount2(mountPoint, Int32(MNT_DETACH))
             try? FileManager.default.removeItem(atPath: mountPoint)
         }
-        let daemon = try Daemon(storeDirectory: mountPoint)
+        let daemon = try await Daemon(storeDirectory: mountPoint)
         defer { daemon.stop() }
         try await daemon.start()
         let filler = mountPoint + "/filler"

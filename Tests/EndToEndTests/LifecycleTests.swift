@@ -62,7 +62,7 @@ struct LifecycleTests {
     }
 
     @Test func killNineUnderLoadLosesNothing() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         let stop = StopFlag()
         async let sent = Self.load(daemon, senders: 8, prefix: "k9", stop: stop)
@@ -79,7 +79,7 @@ struct LifecycleTests {
     }
 
     @Test func sigtermUnderLoadExitsZeroAndLosesNothing() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.mockMode("down")
         try await daemon.start()
         let stop = StopFlag()
@@ -104,7 +104,7 @@ struct LifecycleTests {
     }
 
     @Test func reloadGoodBadAndMidTraffic() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         #expect(jsonObject(try await daemon.post(Daemon.event("r-1")))["outcome"] as? String == "interested")
 

@@ -12,7 +12,7 @@ struct MetricsEndToEndTests {
     }
 
     @Test func theDeadJobsGaugeIsThereAtZeroBeforeTheFirstDeadLetter() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         let deadline = ContinuousClock.now + .seconds(10)
         while try await Self.sample(daemon, #"outcomed_queue_jobs{state="dead"}"#) != 0 {
@@ -22,7 +22,7 @@ struct MetricsEndToEndTests {
     }
 
     @Test func aFailedReloadLeavesTheReloadTimestampWhereTheLastSuccessPutIt() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         let timestamp = "outcomed_config_last_reload_timestamp_seconds"
         let started = try #require(try await Self.sample(daemon, timestamp))
@@ -42,7 +42,7 @@ struct MetricsEndToEndTests {
     }
 
     @Test func everyMetricTheDashboardQueriesIsOneServeExposes() async throws {
-        let daemon = try Daemon(retry: "initial_delay: 100ms\n    max_delay: 1s\n    max_attempts: 1")
+        let daemon = try await Daemon(retry: "initial_delay: 100ms\n    max_delay: 1s\n    max_attempts: 1")
         try await daemon.start()
         try await daemon.scriptMock("dash-dead", [["status": 404]])
         for call in ["dash-done", "dash-dead"] { #expect(try await daemon.post(Daemon.event(call)).status == 202) }

@@ -32,7 +32,7 @@ struct ReplayEndToEndTests {
     }
 
     @Test func replayReadsTheStoreOfARunningServeAndApplyQueuesExactlyTheChangedCalls() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try Self.prefill(daemon, count: 5000)
         try await daemon.start()
         for index in 0..<10 {

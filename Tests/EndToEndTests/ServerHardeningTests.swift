@@ -7,7 +7,7 @@ import TestSupport
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct ServerHardeningTests {
     @Test func anIdleConnectionIsClosed() async throws {
-        let daemon = try Daemon(server: "  idle_timeout: 1s")
+        let daemon = try await Daemon(server: "  idle_timeout: 1s")
         try await daemon.start()
         let connection = try RawConnection(port: daemon.port)
         let started = ContinuousClock.now
@@ -17,7 +17,7 @@ struct ServerHardeningTests {
     }
 
     @Test func aBodyTrickledSlowerThanTheReadTimeoutIsCutOff() async throws {
-        let daemon = try Daemon(server: "  idle_timeout: 30s\n  read_timeout: 1s")
+        let daemon = try await Daemon(server: "  idle_timeout: 30s\n  read_timeout: 1s")
         try await daemon.start()
         let connection = try RawConnection(port: daemon.port)
         let started = ContinuousClock.now
@@ -34,7 +34,7 @@ struct ServerHardeningTests {
     }
 
     @Test func aSenderStalledMidBodyDoesNotDelayShutdown() async throws {
-        let daemon = try Daemon(server: "  idle_timeout: 60s\n  read_timeout: 60s")
+        let daemon = try await Daemon(server: "  idle_timeout: 60s\n  read_timeout: 60s")
         try await daemon.start()
         let connection = try RawConnection(port: daemon.port)
         connection.send("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"data\":")
@@ -48,7 +48,7 @@ struct ServerHardeningTests {
     /// 300 idle connections against a 256-descriptor limit: the limit lowers the connection
     /// cap, idle ones are closed, and a real sender still gets through without a busy loop.
     @Test func idleConnectionsBeyondTheFileLimitDoNotStarveSenders() async throws {
-        let daemon = try Daemon(server: "  idle_timeout: 2s")
+        let daemon = try await Daemon(server: "  idle_timeout: 2s")
         try await daemon.start(wrapper: ["/usr/bin/prlimit", "--nofile=256:256", "--"])
         var idle: [RawConnection] = []
         for _ in 0..<300 { idle.append(try RawConnection(port: daemon.port)) }
@@ -67,7 +67,7 @@ struct ServerHardeningTests {
     }
 
     @Test func aUnixListenPathThatIsAFileIsNeverDeleted() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         #expect(try await daemon.post(Daemon.event("c-precious")).status == 202)
         daemon.signal(SIGTERM)
@@ -80,8 +80,8 @@ struct ServerHardeningTests {
     }
 
     @Test func aSocketAnotherInstanceListensOnIsNotTaken() async throws {
-        let first = try Daemon()
-        let second = try Daemon()
+        let first = try await Daemon()
+        let second = try await Daemon()
         let socket = first.directory + "/outcomed.sock"
         try Self.setListen("unix:\(socket)", in: first)
         try Self.setListen("unix:\(socket)", in: second)
@@ -108,7 +108,7 @@ struct ServerHardeningTests {
     }
 
     @Test func aSecondServeOnTheSameStoreRefusesToStart() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         try await daemon.start()
         let other = daemon.directory + "/other.yaml"
         let text = try String(contentsOfFile: daemon.configPath, encoding: .utf8)

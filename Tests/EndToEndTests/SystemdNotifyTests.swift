@@ -33,29 +33,51 @@ struct SystemdNotifyTests {
             if !path.hasPrefix("@") { unlink(path) }
         }
 
-        /// Messages received until `condition` holds for everything received, or `timeout`.
-        func receive(until condition: ([String]) -> Bool, timeout: Duration, into messages: inout [String]) {
+        /// Messages received until `condition` holds for everything received, or `timeout`;
+        /// the blocking receives run on a thread of their own.
+        func receive(until condition: @escaping @Sendable ([String]) -> Bool, timeout: Duration, into messages: inout [String]) async {
+            let start = messages
+            messages = (try? await offPool { self.receiveBlocking(until: condition, timeout: timeout, after: start) }) ?? start
+        }
+
+        private func receiveBlocking(until condition: ([String]) -> Bool, timeout: Duration, after start: [String]) -> [String] {
+            var messages = start
             let deadline = ContinuousClock.now + timeout
             var buffer = [UInt8](repeating: 0, count: 4096)
             while ContinuousClock.now < deadline, !condition(messages) {
                 let count = recv(descriptor, &buffer, buffer.count, 0)
                 if count > 0 { messages.append(String(decoding: buffer[0..<count], as: UTF8.self)) }
             }
+            return messages
+        }
+
+        /// When each `WATCHDOG=1` arrived during `duration`, read on a thread of its own.
+        func watchdogPings(for duration: Duration) async -> [ContinuousClock.Instant] {
+            (try? await offPool {
+                var pings: [ContinuousClock.Instant] = []
+                let deadline = ContinuousClock.now + duration
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while ContinuousClock.now < deadline {
+                    let count = recv(self.descriptor, &buffer, buffer.count, 0)
+                    if count > 0, String(decoding: buffer[0..<count], as: UTF8.self) == "WATCHDOG=1" { pings.append(.now) }
+                }
+                return pings
+            }) ?? []
         }
     }
 
     @Test func readyWatchdogReloadingAndStopping() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         let notify = try NotifySocket(path: daemon.directory + "/notify.sock")
         try await daemon.start(extraEnvironment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
         var messages: [String] = []
-        notify.receive(until: { all in all.filter { $0 == "WATCHDOG=1" }.count >= 2 }, timeout: .seconds(10), into: &messages)
+        await notify.receive(until: { all in all.filter { $0 == "WATCHDOG=1" }.count >= 2 }, timeout: .seconds(10), into: &messages)
         #expect(messages.first?.hasPrefix("READY=1") == true, "\(messages)")
         #expect(messages.filter { $0 == "WATCHDOG=1" }.count >= 2, "\(messages)")
 
         messages.removeAll()
         daemon.signal(SIGHUP)
-        notify.receive(until: { all in all.contains { $0.hasPrefix("RELOADING=1") } && all.contains("READY=1") }, timeout: .seconds(10), into: &messages)
+        await notify.receive(until: { all in all.contains { $0.hasPrefix("RELOADING=1") } && all.contains("READY=1") }, timeout: .seconds(10), into: &messages)
         let reloading = messages.firstIndex { $0.hasPrefix("RELOADING=1") }
         let ready = messages.lastIndex(of: "READY=1")
         #expect(reloading != nil && ready != nil && reloading! < ready!, "\(messages)")
@@ -63,7 +85,7 @@ struct SystemdNotifyTests {
 
         messages.removeAll()
         daemon.signal(SIGTERM)
-        notify.receive(until: { $0.contains("STOPPING=1") }, timeout: .seconds(10), into: &messages)
+        await notify.receive(until: { $0.contains("STOPPING=1") }, timeout: .seconds(10), into: &messages)
         #expect(messages.contains("STOPPING=1"), "\(messages)")
         #expect(try await daemon.waitForExit(timeout: .seconds(15)) == 0)
     }
@@ -71,7 +93,7 @@ struct SystemdNotifyTests {
     /// A receiver that never reads fills its queue (`max_dgram_qlen`, 10 here) within a few
     /// watchdog pings; from then on a blocking send would hang every request on its event loop.
     @Test func aNotifySocketThatIsNeverReadDoesNotStallIntake() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         let notify = try NotifySocket(path: daemon.directory + "/notify.sock")
         try await daemon.start(extraEnvironment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "20000"])
         try await Task.sleep(for: .milliseconds(500))
@@ -87,45 +109,39 @@ struct SystemdNotifyTests {
     }
 
     @Test func anAbstractNotifySocketGetsReady() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         let notify = try NotifySocket(path: "@outcomed-test-\(UUID().uuidString)")
         try await daemon.start(extraEnvironment: ["NOTIFY_SOCKET": notify.path])
         var messages: [String] = []
-        notify.receive(until: { $0.contains { $0.hasPrefix("READY=1") } }, timeout: .seconds(10), into: &messages)
+        await notify.receive(until: { $0.contains { $0.hasPrefix("READY=1") } }, timeout: .seconds(10), into: &messages)
         #expect(messages.contains { $0.hasPrefix("READY=1") }, "\(messages)")
     }
 
     @Test func theWatchdogFallsSilentWhileTheDeliveryLoopIsStuck() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         let notify = try NotifySocket(path: daemon.directory + "/notify.sock")
         try await daemon.start(extraEnvironment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
         var messages: [String] = []
-        notify.receive(until: { $0.contains("WATCHDOG=1") }, timeout: .seconds(10), into: &messages)
+        await notify.receive(until: { $0.contains("WATCHDOG=1") }, timeout: .seconds(10), into: &messages)
         #expect(messages.contains("WATCHDOG=1"))
         // A job keeps being due (the upstream is down), and claiming it blocks on a store that
         // another process holds locked: the delivery loop is stuck.
         try await daemon.mockMode("down")
         #expect(try await daemon.post(Daemon.event("c-stuck")).status == 202)
         try await Task.sleep(for: .milliseconds(300))
-        let locker = try await daemon.lockStore(for: 7)
+        let locker = try await daemon.lockStore()
         try await Task.sleep(for: .milliseconds(500))
-        var pings: [ContinuousClock.Instant] = []
         let start = ContinuousClock.now
-        let deadline = start + .seconds(6)
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while ContinuousClock.now < deadline {
-            let count = recv(notify.descriptor, &buffer, buffer.count, 0)
-            if count > 0, String(decoding: buffer[0..<count], as: UTF8.self) == "WATCHDOG=1" { pings.append(.now) }
-        }
+        let pings = await notify.watchdogPings(for: .seconds(6))
         // The silence may start late in the window on a busy machine, so the time after the last
         // ping counts as a gap too.
         let edges = [start] + pings + [ContinuousClock.now]
         let longest = zip(edges.dropFirst(), edges).map { $0 - $1 }.max() ?? .zero
         #expect(longest > .seconds(2), "pings kept coming every \(longest) while the loop was stuck")
         #expect(daemon.log.contains("delivery loop is stuck"))
-        await locker.exited()
+        await locker.release()
         messages.removeAll()
-        notify.receive(until: { $0.contains("WATCHDOG=1") }, timeout: .seconds(10), into: &messages)
+        await notify.receive(until: { $0.contains("WATCHDOG=1") }, timeout: .seconds(10), into: &messages)
         #expect(messages.contains("WATCHDOG=1"), "pings resume once the loop moves again")
     }
 }

@@ -36,7 +36,7 @@ struct UnixSocketTests {
     }
 
     @Test func eventsAndReloadOverAUnixSocket() async throws {
-        let daemon = try Daemon()
+        let daemon = try await Daemon()
         let socket = daemon.directory + "/outcomed.sock"
         let text = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
             .replacingOccurrences(of: "listen: 127.0.0.1:\(daemon.port)", with: "listen: unix:\(socket)")

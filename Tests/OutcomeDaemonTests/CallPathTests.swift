@@ -16,7 +16,7 @@ struct CallPathTests {
     }
 
     @Test func everyCallIDReachesItsOwnURL() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         let receipts = try Self.cases.map { try harness.enqueue($0.callID, "interested") }
         try await harness.withWorker { _ in

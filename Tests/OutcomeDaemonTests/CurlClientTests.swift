@@ -29,7 +29,7 @@ struct CurlClientTests {
     }
 
     @Test func aCancelWhileTheCurlThreadIsBusyEndsTheRequestAtOnceAndNothingIsSent() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let gate = LogGate(holdingAt: "request failed")
         let client = CurlClient(timeout: .seconds(5), maxConnections: 2, logger: gate.logger)
         defer {
@@ -57,7 +57,7 @@ struct CurlClientTests {
     }
 
     @Test func aRequestCancelledBeforeItIsSentNeverReachesTheUpstream() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let client = CurlClient(timeout: .seconds(5), maxConnections: 2, logger: CapturedLog().logger())
         defer { client.shutdown() }
         for index in 0..<200 {
@@ -71,7 +71,7 @@ struct CurlClientTests {
     }
 
     @Test func aCancelWhileTheRequestIsOnTheWireEndsItAtOnce() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let client = CurlClient(timeout: .seconds(20), maxConnections: 2, logger: CapturedLog().logger())
         defer { client.shutdown() }
         try await mock.script("slow", [["delay_ms": 10_000, "status": 200]])
@@ -86,7 +86,7 @@ struct CurlClientTests {
     }
 
     @Test func eachRequestRunsUnderItsOwnTimeout() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let client = CurlClient(timeout: .seconds(20), maxConnections: 2, logger: CapturedLog().logger())
         defer { client.shutdown() }
         try await mock.script("slow", Array(repeating: ["delay_ms": 1000, "status": 200], count: 2))

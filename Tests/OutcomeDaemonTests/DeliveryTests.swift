@@ -6,7 +6,7 @@ import Testing
 @Suite(.timeLimit(.minutes(2)))
 struct DeliveryTests {
     @Test func aJobIsDeliveredWithTheRightRequest() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         let receipt = try harness.enqueue("call-ok", "interested")
         try await harness.withWorker { _ in
@@ -25,7 +25,7 @@ struct DeliveryTests {
     }
 
     @Test func twoServiceUnavailableThenSuccessIsDeliveredOnTheThirdAttempt() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         try await mock.script("call-503", [["status": 503], ["status": 503], ["status": 200]])
         let receipt = try harness.enqueue("call-503", "callback")
@@ -37,7 +37,7 @@ struct DeliveryTests {
     }
 
     @Test func retryAfterIsHonoured() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         try await mock.script("call-429", [["status": 429, "retry_after": "2"]])
         let receipt = try harness.enqueue("call-429", "callback")
@@ -50,7 +50,7 @@ struct DeliveryTests {
     }
 
     @Test func aConnectionResetAndATimeoutAreRetried() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock, timeout: .milliseconds(500))
         try await mock.script("call-reset", [["reset": true]])
         try await mock.script("call-slow", [["delay_ms": 2000, "status": 200]])
@@ -66,7 +66,7 @@ struct DeliveryTests {
 
     @Test(arguments: [404, 422])
     func aClientErrorIsDeadAtOnceWithItsStatusAndBody(status: Int) async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         try await mock.script("call-\(status)", [["status": status, "body": #"{"message":"no such call \#(status)"}"#]])
         let receipt = try harness.enqueue("call-\(status)", "interested")
@@ -81,7 +81,7 @@ struct DeliveryTests {
     }
 
     @Test func aRefusedTokenPausesEveryJobWithoutChargingThenResumes() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         var retry = DeliveryHarness.fastRetry
         retry.maxDelay = .milliseconds(600)
         let harness = try DeliveryHarness(mock: mock, retry: retry)
@@ -109,7 +109,7 @@ struct DeliveryTests {
     }
 
     @Test func maxAttemptsMakesAJobDead() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         var retry = DeliveryHarness.fastRetry
         retry.maxAttempts = 3
         let harness = try DeliveryHarness(mock: mock, retry: retry)
@@ -126,7 +126,7 @@ struct DeliveryTests {
     }
 
     @Test func maxAgeMakesAJobDead() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         var retry = DeliveryHarness.fastRetry
         retry.maxAge = .milliseconds(300)
         let harness = try DeliveryHarness(mock: mock, retry: retry)
@@ -141,7 +141,7 @@ struct DeliveryTests {
     }
 
     @Test func twoDecisionsForAPendingCallMakeOnePatchWithTheLaterOutcome() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         let first = try harness.enqueue("call-twice", "callback")
         let second = try harness.enqueue("call-twice", "do_not_call")
@@ -154,7 +154,7 @@ struct DeliveryTests {
     }
 
     @Test func aDecisionWhileTheCallIsInFlightWaitsAndWins() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         try await mock.script("call-overlap", [["delay_ms": 500, "status": 200]])
         let first = try harness.enqueue("call-overlap", "callback")
@@ -170,7 +170,7 @@ struct DeliveryTests {
     }
 
     @Test func aJobLeftInFlightIsDeliveredAfterARestart() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         let receipt = try harness.enqueue("call-crash", "voicemail")
         let now = WallClock.milliseconds()
@@ -184,7 +184,7 @@ struct DeliveryTests {
     }
 
     @Test func aCallIDWithReservedCharactersArrivesAsOnePathSegment() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         let callID = "a/b?c#d%e f+ü"
         let receipt = try harness.enqueue(callID, "interested")
@@ -197,7 +197,7 @@ struct DeliveryTests {
     }
 
     @Test func dryRunMarksJobsDoneWithoutSending() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         harness.settings.dryRun = true
         let receipt = try harness.enqueue("call-dry", "interested")

@@ -6,7 +6,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct LeaseTests {
     @Test func anExpiredLeaseIsTakenOverUnchargedAndALiveOneIsLeftAlone() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         let expired = try harness.enqueue("call-lease-expired", "callback")
         let live = try harness.enqueue("call-lease-live", "interested")
@@ -34,7 +34,7 @@ struct LeaseTests {
     }
 
     @Test func aResultCountsOnlyForTheInstanceThatHoldsTheLease() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         let receipt = try harness.enqueue("call-lease-result", "voicemail")
         let jobID = try #require(receipt.jobID)
@@ -48,7 +48,7 @@ struct LeaseTests {
     }
 
     @Test func shutdownReleasesOnlyTheJobsThisInstanceHolds() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         let mine = try #require(try harness.enqueue("call-mine", "callback").jobID)
         let theirs = try #require(try harness.enqueue("call-theirs", "callback").jobID)

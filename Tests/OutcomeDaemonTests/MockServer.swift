@@ -13,7 +13,8 @@ final class MockServer: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)/api/v1" }
 
-    init() throws {
+    /// Starts the mock and waits (without holding a pool thread) until it has written its port.
+    init() async throws {
         directory = try TemporaryDirectory()
         let portFile = directory.path + "/port"
         let products = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
@@ -24,7 +25,7 @@ final class MockServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(10)
         while (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap({ Int($0) }) == nil {
             guard Date() < deadline, process.isRunning else { throw MockError.didNotStart }
-            usleep(10_000)
+            try await Task.sleep(for: .milliseconds(10))
         }
         port = Int(try String(contentsOfFile: portFile, encoding: .utf8)) ?? 0
         client = CurlClient(timeout: .seconds(5), maxConnections: 2, logger: Logger(label: "mock-control"))

@@ -7,7 +7,7 @@ import TestSupport
 @Suite(.timeLimit(.minutes(2)))
 struct QueueCommandTests {
     @Test func retryDeadPutsDeadJobsBackAndTheyAreDelivered() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         try await mock.script("call-dead-1", [["status": 404]])
         try await mock.script("call-dead-2", [["status": 422]])
@@ -41,7 +41,7 @@ struct QueueCommandTests {
     }
 
     @Test func cancelListAndPurge() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         let receipt = try harness.enqueue("call-cancel", "callback")
         let db = harness.store.path

@@ -7,7 +7,7 @@ import Testing
 struct UpstreamErrorTests {
     @Test(arguments: [(422, JobState.dead), (503, JobState.pending)])
     func anEchoedTokenIsRedactedFromLastError(status: Int, state: JobState) async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         var retry = DeliveryHarness.fastRetry
         retry.initialDelay = .seconds(30)
         retry.maxDelay = .seconds(30)
@@ -27,7 +27,7 @@ struct UpstreamErrorTests {
     }
 
     @Test func aTokenCutByThe512ByteLimitLeavesNoPart() async throws {
-        let mock = try MockServer()
+        let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)
         // The body is sent as given: the token starts at byte 507 and the excerpt ends at 512.
         let text = String(repeating: "x", count: 507) + MockServer.token + " is not a call"

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PostgresNIO
 import Synchronization
 
 /// What readiness knows about the store without writing to it: how the last real commit went,
@@ -20,18 +21,18 @@ public final class StoreHealth: Sendable {
         var inode: UInt64
     }
 
-    /// The store's file.
-    public let path: String
+    /// The store's file; nil for a store that is not a file (PostgreSQL).
+    public let path: String?
     /// The shortest time between two probe writes while the store is failing.
     public let probeInterval: Duration
     private let identity: FileIdentity?
     private let state = Mutex(State())
 
     /// Remembers which file `path` is now; call it right after the store is opened.
-    public init(path: String, probeInterval: Duration = .seconds(1)) {
+    public init(path: String?, probeInterval: Duration = .seconds(1)) {
         self.path = path
         self.probeInterval = probeInterval
-        identity = Self.identity(of: path)
+        identity = path.flatMap(Self.identity(of:))
     }
 
     /// Why the store cannot take commits now, or nil when the last commit succeeded and the
@@ -44,7 +45,7 @@ public final class StoreHealth: Sendable {
     /// Whether the file at `path` is gone or another file, which would make every later commit
     /// vanish at the next restart.
     public var fileProblem: String? {
-        guard let identity else { return nil }
+        guard let identity, let path else { return nil }
         guard let current = Self.identity(of: path) else {
             return "the store file \(path) was deleted while outcomed was running; restart outcomed"
         }
@@ -80,6 +81,7 @@ public final class StoreHealth: Sendable {
     /// An operator's account of a store error, without SQL or row data.
     public static func describe(_ error: any Error) -> String {
         if let error = error as? StoreError { return error.reason }
+        if let error = error as? PSQLError { return PostgresErrorText.describe(error) }
         guard let error = error as? DatabaseError else { return "the store cannot be written" }
         switch error.resultCode {
         case .SQLITE_FULL: return "the disk that holds the store is full"
