@@ -10,7 +10,7 @@ struct QueueCancelCommand: AsyncParsableCommand {
     var jobIDs: [Int64]
 
     func run() async throws {
-        let change = try await store.open().cancel(ids: jobIDs, now: WallClock.milliseconds())
+        let change = try await store.withStore { try await $0.cancel(ids: jobIDs, now: WallClock.milliseconds()) }
         try OperatorOutput.report(change, verb: "cancelled")
     }
 }

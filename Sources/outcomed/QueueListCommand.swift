@@ -26,7 +26,7 @@ struct QueueListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let jobs = try await store.open().list(state: state, callID: callID, limit: limit)
+        let jobs = try await store.withStore { try await $0.list(state: state, callID: callID, limit: limit) }
         print(json ? JSONValue.array(jobs.map(\.json)).serialized() : Job.table(jobs))
     }
 }

@@ -19,7 +19,7 @@ struct QueuePurgeCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let age = Durations.parse(olderThan) else { return }
-        let removed = try await store.open().purge(state: state, before: WallClock.milliseconds() - age.milliseconds)
+        let removed = try await store.withStore { try await $0.purge(state: state, before: WallClock.milliseconds() - age.milliseconds) }
         print("purged \(removed) \(state.rawValue) jobs")
     }
 }

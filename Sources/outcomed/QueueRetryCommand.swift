@@ -17,7 +17,7 @@ struct QueueRetryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let change = try await store.open().retry(ids: dead ? nil : jobIDs, now: WallClock.milliseconds())
+        let change = try await store.withStore { try await $0.retry(ids: dead ? nil : jobIDs, now: WallClock.milliseconds()) }
         try OperatorOutput.report(change, verb: "retried")
     }
 }

@@ -10,7 +10,7 @@ struct QueueStatsCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let stats = try await store.open().stats(now: WallClock.milliseconds())
+        let stats = try await store.withStore { try await $0.stats(now: WallClock.milliseconds()) }
         if json {
             print(stats.json)
         } else {

@@ -1,11 +1,14 @@
 import ArgumentParser
+import Foundation
+import Logging
 import OutcomeDaemon
 
-/// `--config PATH | --db PATH`: which SQLite file the queue commands open; they never create one.
+/// `--config PATH | --db PATH`: which store the queue commands open (the config's, embedded
+/// or PostgreSQL, or a SQLite file); they never create one.
 struct StoreOption: ParsableArguments {
     @OptionGroup var configOption: ConfigOption
 
-    @Option(name: .long, help: "The SQLite file (default: queue.path of the config).")
+    @Option(name: .long, help: "A SQLite file (default: the store of the config, queue.path or queue.postgres).")
     var db: String?
 
     func validate() throws {
@@ -14,8 +17,12 @@ struct StoreOption: ParsableArguments {
         }
     }
 
-    func open() throws -> SQLiteQueueStore {
-        let path = try db ?? Config.load(path: configOption.path, mode: .rules).queue.path
-        return try SQLiteQueueStore(path: path, create: false)
+    /// Runs `body` with the store open.
+    func withStore<Result: Sendable>(_ body: (any QueueStore) async throws -> Result) async throws -> Result {
+        if let db { return try await body(SQLiteQueueStore(path: db, create: false)) }
+        let config = try Config.load(path: configOption.path, mode: .rules)
+        var logger = Logger(label: "outcomed")
+        logger.logLevel = .error
+        return try await StoreOpener.withStore(config.queue, create: false, environment: ProcessInfo.processInfo.environment, logger: logger, body)
     }
 }

@@ -61,13 +61,23 @@ public enum Daemon {
         for warning in config.warnings { logger.warning("config warning", metadata: ["event": "config_loaded", "warning": "\(warning)"]) }
         let runtime = try DaemonRuntimeSettings(config: config, dryRun: options.dryRun, environment: environment)
         guard let api = config.api else { return }
-        let store = try SQLiteQueueStore(path: config.queue.path)
-        let storeLock = try StoreLock(storePath: config.queue.path)
+        try await StoreOpener.withStore(config.queue, create: true, environment: environment, logger: logger) { store in
+            try await serve(store: store, config: config, api: api, runtime: runtime, options: options, registry: registry, notifier: notifier, logger: logger)
+        }
+    }
+
+    private static func serve(
+        store: any QueueStore, config: Config, api: APIConfig, runtime: DaemonRuntimeSettings, options: ServeOptions,
+        registry: PrometheusCollectorRegistry, notifier: SystemdNotifier, logger: Logger
+    ) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        // The embedded store is one process's: a second serve on the same file refuses to start.
+        let storeLock = config.queue.postgres == nil ? try StoreLock(storePath: config.queue.path) : nil
         defer { withExtendedLifetime(storeLock) {} }
-        let health = StoreHealth(path: config.queue.path)
+        let health = StoreHealth(path: config.queue.postgres == nil ? config.queue.path : nil)
         OutcomedMetrics.reload(successful: true, at: WallClock.seconds())
         logger.notice("config_loaded", metadata: [
-            "event": "config_loaded", "path": "\(config.path)", "rules": "\(config.rules.rules.count)", "queue": "\(config.queue.path)",
+            "event": "config_loaded", "path": "\(config.path)", "rules": "\(config.rules.rules.count)", "queue": "\(store.location)",
         ])
         if runtime.live.authenticator.isOpen {
             logger.warning("no server.auth method is configured: every request is accepted", metadata: ["event": "started"])
