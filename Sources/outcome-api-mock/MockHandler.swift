@@ -47,6 +47,12 @@ final class MockHandler: ChannelInboundHandler {
             }
             state.mode = mode
             respond(context, head, 200, ["mode": mode.rawValue])
+        case (.POST, "/-/delay"):
+            guard let object = json(body), let delay = object["delay_ms"] as? Int, (0...60_000).contains(delay) else {
+                return respond(context, head, 400, ["error": "expected {\"delay_ms\": 0...60000}"])
+            }
+            state.delayMilliseconds = delay
+            respond(context, head, 200, ["delay_ms": delay])
         case (.POST, "/-/faults"):
             guard let object = json(body), let callID = object["call_id"] as? String, let list = object["responses"] as? [[String: Any]] else {
                 return respond(context, head, 400, ["error": "expected {\"call_id\": \"...\", \"responses\": [...]}"])
@@ -114,7 +120,14 @@ final class MockHandler: ChannelInboundHandler {
         }
         record.status = answer.0
         state.record(record)
-        respond(context, head, answer.0, answer.1, retryAfter: answer.2, verbatim: verbatim)
+        let delay = state.delayMilliseconds
+        guard delay > 0 else { return respond(context, head, answer.0, answer.1, retryAfter: answer.2, verbatim: verbatim) }
+        state.begin(callID)
+        let loop = context.eventLoop.assumeIsolated()
+        loop.scheduleTask(in: .milliseconds(Int64(delay))) {
+            self.state.end(callID)
+            self.respond(context, head, answer.0, answer.1, retryAfter: answer.2, verbatim: verbatim)
+        }
     }
 
     private func success(_ callID: String, _ outcome: String?) -> [String: Any] {

@@ -19,6 +19,12 @@ final class MockState: Sendable {
         var mode: MockMode = .up
         var faults: [String: [Fault]] = [:]
         var requests: [Recorded] = []
+        /// How long every unscripted answer waits, as a slow upstream would.
+        var delayMilliseconds = 0
+        /// PATCHes being answered now, per call.
+        var active: [String: Int] = [:]
+        /// PATCHes that arrived while another for the same call was still being answered.
+        var overlaps = 0
     }
 
     let token: String
@@ -42,6 +48,27 @@ final class MockState: Sendable {
         }
     }
 
+    var delayMilliseconds: Int {
+        get { contents.withLock { $0.delayMilliseconds } }
+        set { contents.withLock { $0.delayMilliseconds = newValue } }
+    }
+
+    /// A PATCH for `callID` starts being answered; counts an overlap if one already is.
+    func begin(_ callID: String) {
+        contents.withLock { contents in
+            if contents.active[callID, default: 0] > 0 { contents.overlaps += 1 }
+            contents.active[callID, default: 0] += 1
+        }
+    }
+
+    /// The answer to a PATCH for `callID` is sent.
+    func end(_ callID: String) {
+        contents.withLock { contents in
+            contents.active[callID, default: 1] -= 1
+            if contents.active[callID] == 0 { contents.active[callID] = nil }
+        }
+    }
+
     func addFaults(_ faults: [Fault], for callID: String) {
         contents.withLock { $0.faults[callID, default: []].append(contentsOf: faults) }
     }
@@ -55,6 +82,8 @@ final class MockState: Sendable {
             contents.mode = .up
             contents.faults = [:]
             contents.requests = []
+            contents.delayMilliseconds = 0
+            contents.overlaps = 0
         }
     }
 
@@ -76,7 +105,10 @@ final class MockState: Sendable {
 
     func stats() -> [String: Any] {
         contents.withLock { contents in
-            ["requests": contents.requests.count, "ok": contents.requests.filter { (200..<300).contains($0.status) }.count, "mode": contents.mode.rawValue]
+            [
+                "requests": contents.requests.count, "ok": contents.requests.filter { (200..<300).contains($0.status) }.count,
+                "mode": contents.mode.rawValue, "delay_ms": contents.delayMilliseconds, "overlaps": contents.overlaps,
+            ]
         }
     }
 }
