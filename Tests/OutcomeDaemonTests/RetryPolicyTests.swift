@@ -131,4 +131,19 @@ struct TokenBucketTests {
         #expect(bucket.take(5, now: 100) == 1)
         #expect(bucket.take(100, now: 10_000) == 20)
     }
+
+    @Test func aNewShareKeepsTheTokensHeldAndIsNoBurst() {
+        var bucket = TokenBucket(rate: 10)
+        #expect(bucket.take(8, now: 0) == 8)
+        // A second instance appears: this one's share is 5/s, and it holds the 2 tokens it had.
+        var half = bucket.withRate(5, now: 0)
+        #expect(half.take(10, now: 0) == 2)
+        #expect(half.nextTokenAt(now: 0) == 200)
+        #expect(half.take(10, now: 10_000) == 5, "capacity is the new rate")
+        // The other instance leaves: the whole rate again, from what is held, not a full bucket.
+        var whole = half.withRate(10, now: 10_000)
+        #expect(whole.take(20, now: 10_000) == 0)
+        #expect(whole.take(20, now: 10_500) == 5)
+        #expect(TokenBucket(rate: 0).withRate(4, now: 0).capacity == 4)
+    }
 }

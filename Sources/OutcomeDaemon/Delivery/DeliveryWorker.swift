@@ -110,6 +110,9 @@ public final class DeliveryWorker: Service, Sendable {
         var current = settings.withLock { $0 }
         var breaker = CircuitBreaker(maxPause: current.retry.maxDelay)
         var bucket = TokenBucket(rate: current.rateLimit)
+        // api.rate_limit is the total across instances (SPEC §10): this one takes its share.
+        var instances = 1
+        var lastBeat: Int64 = 0
         var inFlight = 0
         var probing = false
         var drainDeadline: Int64?
@@ -121,7 +124,15 @@ public final class DeliveryWorker: Service, Sendable {
             let time = now()
             heartbeat.store(time, ordering: .relaxed)
             let latest = settings.withLock { $0 }
-            if latest.rateLimit != current.rateLimit { bucket = TokenBucket(rate: latest.rateLimit) }
+            var live = instances
+            if time - lastBeat >= 1000 {
+                lastBeat = time
+                live = (try? await store.heartbeat(owner: instanceID, now: time)) ?? instances
+            }
+            if latest.rateLimit != current.rateLimit || live != instances {
+                instances = max(1, live)
+                bucket = bucket.withRate(latest.rateLimit / Double(instances), now: time)
+            }
             if latest.retry.maxDelay != current.retry.maxDelay { breaker = CircuitBreaker(maxPause: latest.retry.maxDelay) }
             current = latest
 

@@ -14,6 +14,19 @@ public struct TokenBucket: Sendable, Hashable {
         tokens = capacity
     }
 
+    /// The same bucket at another rate, keeping the tokens it holds (up to the new capacity):
+    /// a change of this instance's share of a shared limit is not a burst.
+    public func withRate(_ newRate: Double, now: Int64) -> TokenBucket {
+        var current = self
+        if current.rate > 0 { current.refill(now: now) }
+        var bucket = TokenBucket(rate: newRate)
+        if rate > 0 {
+            bucket.tokens = min(bucket.capacity, current.tokens)
+            bucket.updatedAt = now
+        }
+        return bucket
+    }
+
     /// Takes up to `wanted` tokens at `now`; returns how many were taken.
     public mutating func take(_ wanted: Int, now: Int64) -> Int {
         guard rate > 0 else { return wanted }

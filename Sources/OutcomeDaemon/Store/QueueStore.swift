@@ -41,6 +41,10 @@ public protocol QueueStore: AnyObject, Sendable {
     /// Puts the jobs `owner` holds back to `pending`, uncharged (graceful shutdown).
     func releaseAllInFlight(now: Int64, owner: String) async throws -> Int
 
+    /// Records that `owner` is alive and returns how many instances are (itself included), so
+    /// that each takes its share of `api.rate_limit`; the embedded store has one.
+    func heartbeat(owner: String, now: Int64) async throws -> Int
+
     /// Deletes done jobs and events received before `cutoff` that no unfinished job needs.
     func prune(olderThan cutoff: Int64) async throws -> Int
 

@@ -61,6 +61,9 @@ extension SQLiteQueueStore: QueueStore {
     /// One process at a time holds the embedded store (`StoreLock`).
     public var recoversInFlightAtStart: Bool { true }
 
+    /// One process at a time: it has all of the rate limit.
+    public func heartbeat(owner: String, now: Int64) async throws -> Int { 1 }
+
     /// Commits on the store's intake queue (a blocking SQLite transaction with fsyncs).
     public func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?) async throws -> [IntakeReceipt] {
         try await withCheckedThrowingContinuation { continuation in
