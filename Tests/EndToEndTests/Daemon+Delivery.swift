@@ -18,6 +18,37 @@ extension Daemon {
         return object?["requests"] as? [[String: Any]] ?? []
     }
 
+    /// A PATCH as the mock recorded it.
+    struct MockRequest: Sendable {
+        var callID: String
+        var status: Int
+        var outcome: String?
+        /// When it arrived, in Unix seconds.
+        var at: Double
+    }
+
+    /// The PATCHes the mock received, for one call or all, in order of arrival.
+    func mockRequests(callID: String?) async throws -> [MockRequest] {
+        let query = callID.map { "?call_id=" + DeliverySettings.encodeSegment($0) } ?? ""
+        let response = try await client.send(.init(method: "GET", url: mockURL + "/-/requests" + query, headers: [], body: []))
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        return (object?["requests"] as? [[String: Any]] ?? []).map {
+            MockRequest(callID: $0["call_id"] as? String ?? "", status: $0["status"] as? Int ?? 0, outcome: $0["outcome"] as? String, at: $0["at"] as? Double ?? 0)
+        }
+    }
+
+    /// Makes every unscripted answer of the mock wait `milliseconds`.
+    func mockDelay(milliseconds: Int) async throws {
+        let response = try await client.send(.init(method: "POST", url: mockURL + "/-/delay", headers: [], body: Array(#"{"delay_ms":\#(milliseconds)}"#.utf8)))
+        guard response.status == 200 else { throw DaemonError.timeout("the mock refused the delay") }
+    }
+
+    /// The mock's counters (`requests`, `ok`, `overlaps`).
+    func mockStats() async throws -> [String: Any] {
+        let response = try await client.send(.init(method: "GET", url: mockURL + "/-/stats", headers: [], body: []))
+        return (try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+    }
+
     /// Waits until the log holds `text`.
     func waitForLog(_ text: String, timeout: Duration = .seconds(10)) async throws {
         let deadline = ContinuousClock.now + timeout

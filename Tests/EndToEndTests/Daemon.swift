@@ -17,31 +17,49 @@ final class Daemon: @unchecked Sendable {
     var environment: [String: String]
     /// `api.timeout` of the config `writeConfig` writes.
     var apiTimeout = "5s"
+    /// `api.rate_limit` of the config `writeConfig` writes.
+    var rateLimit = 0
     private(set) var serve: Process?
-    private let mock: Process
+    /// The mock this instance started; nil when it shares another instance's.
+    private let mock: Process?
+    /// The shared PostgreSQL store's URL, when the store is not the embedded one.
+    let postgresURL: String?
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var mockURL: String { "http://127.0.0.1:\(mockPort)" }
 
     /// Writes a config from `rules` and `server` YAML, and starts the mock (not yet serve).
     /// `storeDirectory` puts the store somewhere else than the temporary directory (a small
-    /// file system, to fill it).
-    init(server: String = "", rulesConfig: String? = nil, maxBody: String = "64KiB", retry: String = "initial_delay: 100ms\n    max_delay: 1s", storeDirectory: String? = nil) async throws {
+    /// file system, to fill it). With `postgresURL`, the store is that database; with
+    /// `sharing`, this instance sends its PATCHes to the other's mock (several instances).
+    init(
+        server: String = "", rulesConfig: String? = nil, maxBody: String = "64KiB", retry: String = "initial_delay: 100ms\n    max_delay: 1s",
+        storeDirectory: String? = nil, postgresURL: String? = nil, sharing other: Daemon? = nil, rateLimit: Int = 0
+    ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("outcomed-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         configPath = directory + "/outcomed.yaml"
         storePath = (storeDirectory ?? directory) + "/queue.sqlite"
         logPath = directory + "/serve.log"
         port = try TestPorts.reserve()
-        mockPort = try TestPorts.reserve()
+        self.postgresURL = postgresURL
         environment = ["OUTCOMED_API_TOKEN": Self.apiToken]
-        mock = Process()
-        mock.executableURL = URL(fileURLWithPath: Command.path(of: "outcome-api-mock"))
-        mock.arguments = ["--port", String(mockPort), "--token", Self.apiToken]
-        mock.standardOutput = FileHandle.nullDevice
-        try mock.run()
+        if let postgresURL { environment["OUTCOMED_TEST_QUEUE_URL"] = postgresURL }
         client = CurlClient(timeout: .seconds(20), maxConnections: 16, maxBodyBytes: 64 << 20, logger: Logger(label: "e2e"))
-        try await Self.waitForListener(port: mockPort)
+        if let other {
+            mockPort = other.mockPort
+            mock = nil
+        } else {
+            mockPort = try TestPorts.reserve()
+            let mock = Process()
+            mock.executableURL = URL(fileURLWithPath: Command.path(of: "outcome-api-mock"))
+            mock.arguments = ["--port", String(mockPort), "--token", Self.apiToken]
+            mock.standardOutput = FileHandle.nullDevice
+            try mock.run()
+            self.mock = mock
+            try await Self.waitForListener(port: mockPort)
+        }
+        self.rateLimit = rateLimit
         try writeConfig(server: server, rules: rulesConfig ?? Self.rules, maxBody: maxBody, retry: retry)
     }
 
@@ -50,8 +68,8 @@ final class Daemon: @unchecked Sendable {
             kill(serve.processIdentifier, SIGKILL)
             serve.waitUntilExit()
         }
-        mock.terminate()
-        mock.waitUntilExit()
+        mock?.terminate()
+        mock?.waitUntilExit()
         client.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -84,9 +102,9 @@ final class Daemon: @unchecked Sendable {
               token_env: OUTCOMED_API_TOKEN
               timeout: \(apiTimeout)
               concurrency: 8
-              rate_limit: 0
+              rate_limit: \(rateLimit)
             queue:
-              path: \(storePath)
+              \(postgresURL == nil ? "path: \(storePath)" : "postgres: {url_env: OUTCOMED_TEST_QUEUE_URL}")
               retry:
                 \(retry)
             \(rules)
@@ -186,7 +204,8 @@ final class Daemon: @unchecked Sendable {
     }
 
     func queueStats() async throws -> [String: Any] {
-        let result = try await Command.run("outcomed", ["queue", "stats", "--db", storePath, "--json"])
+        let store = postgresURL == nil ? ["--db", storePath] : ["--config", configPath]
+        let result = try await Command.run("outcomed", ["queue", "stats", "--json"] + store, environment: environment)
         return (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
     }
 
