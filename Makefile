@@ -20,7 +20,7 @@ DEBUG_BIN = .build/debug
 FUZZ_SECONDS ?= 600
 FUZZ_TEST_SECONDS ?= 30
 
-.PHONY: setup build release man deb test fuzz run examples check-unit install install-files uninstall bench clean
+.PHONY: setup build release man deb test fuzz run run-cluster examples check-unit install install-files uninstall bench clean
 
 setup:
 	@scripts/setup
@@ -53,6 +53,10 @@ fuzz: setup
 
 run: build
 	@scripts/run-local
+
+# Two instances on a throwaway PostgreSQL (SPEC §10), to watch one die and the other carry on.
+run-cluster: build
+	@scripts/run-cluster
 
 examples: build
 	$(DEBUG_BIN)/outcomed check --config $(CONFIG)
