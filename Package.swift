@@ -86,7 +86,14 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(name: "OutcomeEngineTests", dependencies: ["OutcomeEngine"]),
         .testTarget(name: "OutcomeDaemonTests", dependencies: ["OutcomeDaemon", "OutcomeEngine", "OutcomeFuzzing", "TestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "EndToEndTests", dependencies: ["outcomed", "outcome-api-mock", "OutcomeDaemon", "TestSupport"]),

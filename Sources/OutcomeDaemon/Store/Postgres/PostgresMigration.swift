@@ -1,0 +1,53 @@
+/// One numbered step of the PostgreSQL schema. Steps are append-only: a released step never
+/// changes, a new one is added after it.
+struct PostgresMigration: Sendable {
+    /// Its number, one more than the step before.
+    var version: Int
+    /// What it does, recorded in `outcomed_schema`.
+    var name: String
+    /// Its statements, run in order in the migration's transaction.
+    var statements: [String]
+
+    /// Every step this outcomed knows, in order.
+    static let all: [PostgresMigration] = [
+        PostgresMigration(version: 1, name: "events, jobs with leases, health probe", statements: [
+            """
+            CREATE TABLE events (
+                id BIGSERIAL PRIMARY KEY,
+                idempotency_key TEXT NOT NULL UNIQUE,
+                call_id TEXT NOT NULL,
+                received_at BIGINT NOT NULL,
+                body BYTEA NOT NULL,
+                response TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX events_received_at ON events (received_at)",
+            """
+            CREATE TABLE jobs (
+                id BIGSERIAL PRIMARY KEY,
+                call_id TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                rule TEXT,
+                event_id BIGINT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'in_flight', 'done', 'dead')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT NOT NULL,
+                last_status INTEGER,
+                last_error TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                lease_owner TEXT,
+                lease_expires_at BIGINT
+            )
+            """,
+            "CREATE UNIQUE INDEX jobs_one_pending_per_call ON jobs (call_id) WHERE state = 'pending'",
+            "CREATE UNIQUE INDEX jobs_one_in_flight_per_call ON jobs (call_id) WHERE state = 'in_flight'",
+            "CREATE INDEX jobs_due ON jobs (next_attempt_at, id) WHERE state = 'pending'",
+            "CREATE INDEX jobs_leases ON jobs (lease_expires_at) WHERE state = 'in_flight'",
+            "CREATE INDEX jobs_state_updated ON jobs (state, updated_at)",
+            "CREATE INDEX jobs_call ON jobs (call_id, id)",
+            "CREATE INDEX jobs_event ON jobs (event_id)",
+            "CREATE TABLE outcomed_health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at BIGINT NOT NULL, padding BYTEA)",
+        ]),
+    ]
+}

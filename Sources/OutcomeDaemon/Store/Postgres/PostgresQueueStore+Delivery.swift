@@ -1,0 +1,190 @@
+import Logging
+import PostgresNIO
+
+/// Delivery: claiming due jobs under leases, recording answers, releasing and pruning.
+extension PostgresQueueStore {
+    /// Marks up to `limit` due jobs `in_flight` under a lease held by `owner`, and returns them,
+    /// oldest due first. Expired leases of other instances are taken back first. A call that
+    /// already has a job in flight is skipped, so a call's PATCHes never overlap, also when two
+    /// instances claim at once.
+    public func claimDue(limit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
+        guard limit > 0 else { return [] }
+        return try await withSession { session in
+            guard let row = try await session.execute("""
+                SELECT t.now, EXISTS (
+                    SELECT 1 FROM jobs WHERE state = 'in_flight' AND lease_expires_at <= t.now AND lease_owner IS DISTINCT FROM \(owner)
+                ) FROM (SELECT \(unescaped: PostgresSession.now) AS now) t
+                """).first else { throw PostgresStoreFailure.missingRow }
+            let (databaseNow, leasesExpired) = try row.decode((Int64, Bool).self)
+            if leasesExpired {
+                try await self.expireLeases(session, now: databaseNow, owner: owner)
+            }
+            let lease = databaseNow + (leaseUntil - now)
+            let jobs: [Job]
+            do {
+                jobs = try await session.execute("""
+                    WITH due AS (
+                        SELECT j.id AS due_id FROM jobs j
+                        WHERE j.state = 'pending' AND j.next_attempt_at <= \(databaseNow)
+                          AND NOT EXISTS (SELECT 1 FROM jobs f WHERE f.call_id = j.call_id AND f.state = 'in_flight')
+                        ORDER BY j.next_attempt_at, j.id
+                        LIMIT \(limit)
+                        FOR UPDATE OF j SKIP LOCKED
+                    )
+                    UPDATE jobs SET state = 'in_flight', lease_owner = \(owner), lease_expires_at = \(lease), updated_at = \(databaseNow)
+                    FROM due WHERE jobs.id = due.due_id
+                    RETURNING \(unescaped: Job.postgresColumns)
+                    """).map(Job.init(postgresRow:))
+            } catch let error as PSQLError where error.isUniqueViolation {
+                jobs = try await self.claimOneByOne(session, limit: limit, now: databaseNow, owner: owner, lease: lease)
+            }
+            return jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+        }
+    }
+
+    /// Claims due jobs one at a time, skipping a job whose call another instance put in flight
+    /// after this claim looked (the statement that claims them together failed on it).
+    func claimOneByOne(_ session: PostgresSession, limit: Int, now: Int64, owner: String, lease: Int64) async throws -> [Job] {
+        let candidates = try await session.execute("""
+            SELECT j.id FROM jobs j
+            WHERE j.state = 'pending' AND j.next_attempt_at <= \(now)
+              AND NOT EXISTS (SELECT 1 FROM jobs f WHERE f.call_id = j.call_id AND f.state = 'in_flight')
+            ORDER BY j.next_attempt_at, j.id
+            LIMIT \(limit)
+            """).map { try $0.decode(Int64.self) }
+        var jobs: [Job] = []
+        for id in candidates {
+            do {
+                jobs += try await session.execute("""
+                    UPDATE jobs SET state = 'in_flight', lease_owner = \(owner), lease_expires_at = \(lease), updated_at = \(now)
+                    WHERE id = \(id) AND state = 'pending'
+                      AND NOT EXISTS (SELECT 1 FROM jobs f WHERE f.call_id = jobs.call_id AND f.state = 'in_flight')
+                    RETURNING \(unescaped: Job.postgresColumns)
+                    """).map(Job.init(postgresRow:))
+            } catch let error as PSQLError where error.isUniqueViolation {
+                logger.debug("skipped a job whose call another instance put in flight", metadata: ["job_id": "\(id)"])
+            }
+        }
+        return jobs
+    }
+
+    /// The earliest time a pending job is due, on the caller's clock.
+    public func nextDueAt(now: Int64) async throws -> Int64? {
+        try await withSession { session in
+            guard let row = try await session.execute("""
+                SELECT (SELECT min(next_attempt_at) FROM jobs WHERE state = 'pending'), \(unescaped: PostgresSession.now)
+                """).first else { throw PostgresStoreFailure.missingRow }
+            let (due, databaseNow) = try row.decode((Int64?, Int64).self)
+            return due.map { now + ($0 - databaseNow) }
+        }
+    }
+
+    /// Records the results of attempts in one transaction. A result counts only while `owner`
+    /// still holds the job's lease; a job another instance took over is left to it.
+    public func complete(_ results: [JobResult], now: Int64, owner: String) async throws {
+        guard !results.isEmpty else { return }
+        try await withSession { session in
+            try await session.transaction {
+                let databaseNow = try await session.databaseNow()
+                // Locked in call order, as every writer locks jobs: no two wait for each other in a circle.
+                var held: [(id: Int64, callID: String)] = []
+                for row in try await session.execute("""
+                    SELECT id, call_id FROM jobs WHERE id = ANY(\(results.map(\.jobID))) AND state = 'in_flight' AND lease_owner = \(owner)
+                    ORDER BY call_id FOR UPDATE
+                    """) {
+                    held.append(try row.decode((Int64, String).self))
+                }
+                var done: [(id: Int64, status: Int?)] = []
+                var dead: [(id: Int64, status: Int?, error: String)] = []
+                var back: [(id: Int64, charge: Int, status: Int?, error: String?, next: Int64)] = []
+                for result in results {
+                    switch result {
+                    case .done(let id, let status): done.append((id, status))
+                    case .dead(let id, let status, let error): dead.append((id, status, error))
+                    case .retry(let id, let status, let error, let next): back.append((id, 1, status, error, next))
+                    case .release(let id, let status, let error, let next): back.append((id, 0, status, error, next))
+                    }
+                }
+                if !done.isEmpty {
+                    try await session.execute("""
+                        UPDATE jobs SET state = 'done', attempts = attempts + 1, last_status = CASE WHEN r.has_status THEN r.status END,
+                                        last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = \(databaseNow)
+                        FROM unnest(\(done.map(\.id))::bigint[], \(done.map { $0.status ?? 0 })::bigint[], \(done.map { $0.status != nil })::boolean[])
+                             AS r(id, status, has_status)
+                        WHERE jobs.id = r.id AND jobs.state = 'in_flight' AND jobs.lease_owner = \(owner)
+                        """)
+                }
+                if !dead.isEmpty {
+                    try await session.execute("""
+                        UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_status = CASE WHEN r.has_status THEN r.status END,
+                                        last_error = r.error, lease_owner = NULL, lease_expires_at = NULL, updated_at = \(databaseNow)
+                        FROM unnest(\(dead.map(\.id))::bigint[], \(dead.map { $0.status ?? 0 })::bigint[], \(dead.map { $0.status != nil })::boolean[],
+                                    \(dead.map(\.error))::text[])
+                             AS r(id, status, has_status, error)
+                        WHERE jobs.id = r.id AND jobs.state = 'in_flight' AND jobs.lease_owner = \(owner)
+                        """)
+                }
+                let backByID = Dictionary(back.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+                let ordered = held.compactMap { held in backByID[held.id].map { (job: $0, callID: held.callID) } }
+                guard !ordered.isEmpty else { return }
+                try await session.redoingOnUniqueViolation {
+                    for (job, callID) in ordered {
+                        try await self.backToPending(
+                            session, id: job.id, callID: callID, charge: job.charge, status: job.status, error: job.error,
+                            next: databaseNow + (job.next - now), now: databaseNow, owner: owner
+                        )
+                    }
+                }
+            }
+        }
+    }
+
+    /// Puts a job `owner` holds back to `pending`, or supersedes it when its call has a newer
+    /// pending job already.
+    func backToPending(
+        _ session: PostgresSession, id: Int64, callID: String, charge: Int, status: Int?, error: String?, next: Int64, now: Int64, owner: String
+    ) async throws {
+        let newer = try await session.execute("SELECT id FROM jobs WHERE call_id = \(callID) AND state = 'pending'").first.map { try $0.decode(Int64.self) }
+        if let newer {
+            try await session.execute("""
+                UPDATE jobs SET state = 'done', attempts = attempts + \(charge), last_status = \(status), last_error = \("superseded by job \(newer)"),
+                                lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
+                WHERE id = \(id) AND state = 'in_flight' AND lease_owner = \(owner)
+                """)
+            return
+        }
+        try await session.execute("""
+            UPDATE jobs SET state = 'pending', attempts = attempts + \(charge), last_status = \(status), last_error = \(error), next_attempt_at = \(next),
+                            lease_owner = NULL, lease_expires_at = NULL, updated_at = \(now)
+            WHERE id = \(id) AND state = 'in_flight' AND lease_owner = \(owner)
+            """)
+    }
+
+    /// Deletes done jobs last changed before `cutoff`, and events received before it that no
+    /// unfinished job needs, in bounded chunks.
+    @discardableResult
+    public func prune(olderThan cutoff: Int64) async throws -> Int {
+        var removed = 0
+        while true {
+            let count = try await withSession { session in
+                let jobs: Int = try await session.value("""
+                    WITH removed AS (
+                        DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'done' AND updated_at < \(cutoff) LIMIT 5000) RETURNING 1
+                    ) SELECT count(*) FROM removed
+                    """)
+                let events: Int = try await session.value("""
+                    WITH removed AS (
+                        DELETE FROM events WHERE id IN (
+                            SELECT e.id FROM events e WHERE e.received_at < \(cutoff)
+                              AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.event_id = e.id AND j.state IN ('pending', 'in_flight', 'dead'))
+                            LIMIT 5000)
+                        RETURNING 1
+                    ) SELECT count(*) FROM removed
+                    """)
+                return jobs + events
+            }
+            removed += count
+            if count == 0 { return removed }
+        }
+    }
+}

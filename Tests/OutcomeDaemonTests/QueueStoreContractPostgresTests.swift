@@ -1,0 +1,242 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+import Testing
+import TestSupport
+@testable import OutcomeDaemon
+
+/// What only the shared store must do (SPEC §10): keep the contract between instances that act
+/// at the same moment, wake them up, and keep its schema.
+@Suite(.timeLimit(.minutes(1)))
+struct QueueStoreContractPostgresTests {
+    @Test func anEventPostedToTwoInstancesAtOnceIsStoredOnce() async throws {
+        try await Self.withTwoInstances { first, second, _ in
+            for round in 0..<20 {
+                let keys = ["k\(round)-a", "k\(round)-b", "k\(round)-c"]
+                let records = keys.enumerated().map { Contract.record($1, call: "c\((round + $0) % 4)") }
+                async let one = first.commit(records, now: WallClock.milliseconds(), deadline: nil)
+                async let other = second.commit(records.reversed(), now: WallClock.milliseconds(), deadline: nil)
+                let (receipts, otherReceipts) = try await (one, other)
+                for (index, receipt) in receipts.enumerated() {
+                    let twin = otherReceipts[records.count - 1 - index]
+                    #expect(receipt.duplicate != twin.duplicate, "exactly one instance stored \(keys[index])")
+                    #expect(receipt.eventID == twin.eventID && receipt.response == twin.response)
+                }
+            }
+            let stats = try await Contract.stats(first)
+            #expect(stats.pending == 4, "one job per call")
+        }
+    }
+
+    @Test func twoInstancesClaimingAtOnceNeverHoldJobsOfOneCall() async throws {
+        try await Self.withTwoInstances { first, second, _ in
+            let ledger = ClaimLedger()
+            var lastOutcome: [String: String] = [:]
+            var batches: [[IntakeRecord]] = []
+            for batch in 0..<60 {
+                batches.append((0..<4).map { index in
+                    let call = "c\((batch * 7 + index * 3) % 8)"
+                    lastOutcome[call] = "outcome-\(batch)"
+                    return Contract.record("k\(batch)-\(index)", call: call, outcome: "outcome-\(batch)")
+                })
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { [batches] in
+                    for (number, batch) in batches.enumerated() {
+                        _ = try await (number % 2 == 0 ? first : second).commit(batch, now: WallClock.milliseconds(), deadline: nil)
+                    }
+                    ledger.intakeDone.withLock { $0 = true }
+                }
+                for (owner, store) in [("a", first), ("b", second)] {
+                    group.addTask {
+                        for _ in 0..<20000 {
+                            let jobs = try await Contract.claim(store, owner, limit: 3)
+                            if jobs.isEmpty {
+                                let stats = try await Contract.stats(store)
+                                if ledger.intakeDone.withLock({ $0 }) && stats.pending == 0 && stats.inFlight == 0 { return }
+                                continue
+                            }
+                            ledger.hold(jobs, owner: owner)
+                            let results = jobs.map { job -> JobResult in
+                                guard ledger.released.withLock({ $0.insert(job.id).inserted }) else { return .done(jobID: job.id, status: 200) }
+                                return .release(jobID: job.id, status: nil, error: nil, nextAttemptAt: WallClock.milliseconds())
+                            }
+                            ledger.drop(jobs)
+                            try await Contract.complete(store, results, owner: owner)
+                        }
+                        Issue.record("owner \(owner) did not see the queue drained")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(ledger.overlaps.withLock { $0 }.isEmpty)
+            let stats = try await Contract.stats(first)
+            #expect(stats.pending == 0 && stats.inFlight == 0 && stats.dead == 0)
+            for (call, outcome) in lastOutcome {
+                let latest = try #require(try await first.list(state: nil, callID: call, limit: 1).first)
+                #expect(latest.outcome == outcome && latest.state == .done, "the last decision for \(call) was delivered")
+            }
+        }
+    }
+
+    @Test func migratingTwiceOrFromTwoInstancesAtOnceAppliesEachStepOnce() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            try await database.withClient { client in
+                let first = Contract.postgresStore(database.client, database)
+                let second = Contract.postgresStore(client, database)
+                async let one: Void = first.migrate()
+                async let other: Void = second.migrate()
+                _ = try await (one, other)
+                try await first.migrate()
+                let versions = try await database.client.query("SELECT version FROM outcomed_schema ORDER BY version").collect().map { try $0.decode(Int.self) }
+                #expect(versions == Array(1...PostgresQueueStore.schemaVersion))
+                #expect(try await Contract.queue(second, "k1", call: "c1") > 0)
+            }
+        }
+    }
+
+    @Test func aSchemaNewerThanThisOutcomedIsRefused() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let store = Contract.postgresStore(database.client, database)
+            try await store.migrate()
+            let known = PostgresQueueStore.schemaVersion
+            try await database.client.query("INSERT INTO outcomed_schema (version, name, applied_at) VALUES (\(known + 1), 'from a newer outcomed', 0)")
+            let error = await #expect(throws: StoreError.self) { try await store.migrate() }
+            #expect(error?.reason == "the schema is version \(known + 1), newer than this outcomed knows (\(known)); upgrade outcomed")
+            #expect(error?.path == database.location)
+        }
+    }
+
+    @Test func aCommitThatQueuesAJobNotifiesTheListeners() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let store = Contract.postgresStore(database.client, database)
+            try await store.migrate()
+            try await database.withConnection { connection in
+                try await connection.listen(on: PostgresQueueStore.notificationChannel) { notifications in
+                    _ = try await Contract.queue(store, "k1", call: "c1")
+                    var iterator = notifications.makeAsyncIterator()
+                    #expect(try await iterator.next() != nil)
+                }
+            }
+        }
+    }
+
+    @Test func aClaimSkipsACallThatAnotherInstancePutInFlightMeanwhile() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let store = Contract.postgresStore(database.client, database)
+            try await store.migrate()
+            let old = try await Contract.queue(store, "k1", call: "c1")
+            _ = try await Contract.claim(store, "a")
+            try await Contract.complete(store, [.done(jobID: old, status: 200)], owner: "a")
+            let waiting = try await Contract.queue(store, "k2", call: "c1")
+            let other = try await Contract.queue(store, "k3", call: "c2")
+            try await database.withConnection { intruder in
+                // Not committed yet: the claim does not see it, and then meets it in the unique index.
+                try await intruder.query("BEGIN", logger: Contract.quiet)
+                try await intruder.query("UPDATE jobs SET state = 'in_flight', lease_owner = 'intruder', lease_expires_at = \(Int64.max) WHERE id = \(old)", logger: Contract.quiet)
+                try await withThrowingTaskGroup(of: [Job].self) { group in
+                    group.addTask { try await Contract.claim(store, "a") }
+                    try await Self.waitForALockWait(database)
+                    try await intruder.query("COMMIT", logger: Contract.quiet)
+                    let claimed = try #require(try await group.next())
+                    #expect(claimed.map(\.id) == [other])
+                }
+            }
+            #expect(try await Contract.job(store, waiting).state == .pending)
+        }
+    }
+
+    @Test func aJobPutBackMeetingAPendingJobAddedMeanwhileIsSupersededByIt() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let store = Contract.postgresStore(database.client, database)
+            try await store.migrate()
+            let first = try await Contract.queue(store, "k1", call: "c1")
+            _ = try await Contract.claim(store, "a")
+            let newer = try await database.withConnection { other in
+                try await other.query("BEGIN", logger: Contract.quiet)
+                let newer = try await other.query("""
+                    INSERT INTO jobs (call_id, outcome, event_id, state, attempts, next_attempt_at, created_at, updated_at)
+                    VALUES ('c1', 'callback', 0, 'pending', 0, 0, 0, 0) RETURNING id
+                    """, logger: Contract.quiet).collect().first.map { try $0.decode(Int64.self) }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        let now = WallClock.milliseconds()
+                        try await store.complete([.retry(jobID: first, status: 503, error: "HTTP 503", nextAttemptAt: now)], now: now, owner: "a")
+                    }
+                    try await Self.waitForALockWait(database)
+                    try await other.query("COMMIT", logger: Contract.quiet)
+                    try await group.waitForAll()
+                }
+                return try #require(newer)
+            }
+            let superseded = try await Contract.job(store, first)
+            #expect(superseded.state == .done && superseded.attempts == 1 && superseded.lastError == "superseded by job \(newer)")
+            #expect(try await Contract.job(store, newer).state == .pending)
+        }
+    }
+
+    @Test func aCommitGivesUpAtItsDeadlineWhenALockIsHeld() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let store = Contract.postgresStore(database.client, database)
+            try await store.migrate()
+            let id = try await Contract.queue(store, "k1", call: "c1")
+            try await database.withConnection { holder in
+                try await holder.query("BEGIN", logger: Contract.quiet)
+                try await holder.query("SELECT id FROM jobs WHERE id = \(id) FOR UPDATE", logger: Contract.quiet)
+                let error = await #expect(throws: StoreError.self) {
+                    try await store.commit([Contract.record("k2", call: "c1", outcome: "callback")], now: WallClock.milliseconds(), deadline: .now + .milliseconds(300))
+                }
+                #expect(error?.reason.contains("lock") == true, "\(String(describing: error))")
+                try await holder.query("ROLLBACK", logger: Contract.quiet)
+            }
+            let receipt = try await Contract.commit(store, "k2", call: "c1", outcome: "callback")
+            #expect(!receipt.duplicate && receipt.jobID == id, "the commit that gave up stored nothing")
+        }
+    }
+
+    static func withTwoInstances(_ body: (PostgresQueueStore, PostgresQueueStore, PostgresTestDatabase) async throws -> Void) async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let first = Contract.postgresStore(database.client, database)
+            try await first.migrate()
+            try await database.withClient { client in
+                try await body(first, Contract.postgresStore(client, database), database)
+            }
+        }
+    }
+
+    /// Waits until a session of the database waits for a lock another session holds.
+    static func waitForALockWait(_ database: PostgresTestDatabase) async throws {
+        for _ in 0..<1000 {
+            let waiting = try await database.client.query("""
+                SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                """).collect().first.map { try $0.decode(Int.self) } ?? 0
+            if waiting > 0 { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("no session waited for a lock")
+    }
+}
+
+/// Who holds which call while two instances claim at once, and whether two ever held one call.
+final class ClaimLedger: Sendable {
+    let holders = Mutex<[String: String]>([:])
+    let overlaps = Mutex<[String]>([])
+    let released = Mutex<Set<Int64>>([])
+    let intakeDone = Mutex(false)
+
+    func hold(_ jobs: [Job], owner: String) {
+        holders.withLock { holders in
+            for job in jobs {
+                if let holder = holders[job.callID] { overlaps.withLock { $0.append("\(job.callID): \(holder) and \(owner)") } }
+                holders[job.callID] = owner
+            }
+        }
+    }
+
+    func drop(_ jobs: [Job]) {
+        holders.withLock { holders in
+            for job in jobs { holders[job.callID] = nil }
+        }
+    }
+}
