@@ -203,8 +203,17 @@ final class Daemon: @unchecked Sendable {
         _ = try await client.send(.init(method: "POST", url: mockURL + "/-/mode", headers: [], body: Array(#"{"mode":"\#(mode)"}"#.utf8)))
     }
 
+    /// `--db` of the embedded store, or `--config` when the store is PostgreSQL.
+    var storeArguments: [String] { postgresURL == nil ? ["--db", storePath] : ["--config", configPath] }
+
+    /// `queue list --json` of one state.
+    func queueJobs(state: String) async throws -> [[String: Any]] {
+        let result = try await Command.run("outcomed", ["queue", "list", "--state", state, "--limit", "100000", "--json"] + storeArguments, environment: environment)
+        return (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]]) ?? []
+    }
+
     func queueStats() async throws -> [String: Any] {
-        let store = postgresURL == nil ? ["--db", storePath] : ["--config", configPath]
+        let store = storeArguments
         let result = try await Command.run("outcomed", ["queue", "stats", "--json"] + store, environment: environment)
         return (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
     }

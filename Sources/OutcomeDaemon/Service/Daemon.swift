@@ -143,6 +143,9 @@ public enum Daemon {
         )
 
         var services: [any Service] = [worker, application, QueueMetricsService(store: store, worker: worker)]
+        if let shared = store as? PostgresQueueStore {
+            services.append(PostgresWakeups(client: shared.client, channel: PostgresQueueStore.notificationChannel, logger: logger, wake: { worker.notify() }))
+        }
         if let watchdog = WatchdogService(environment: environment, notifier: notifier, worker: worker, store: store, ready: ready, logger: logger) {
             services.append(watchdog)
         }

@@ -49,5 +49,8 @@ struct PostgresMigration: Sendable {
             "CREATE INDEX jobs_event ON jobs (event_id)",
             "CREATE TABLE outcomed_health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at BIGINT NOT NULL, padding BYTEA)",
         ]),
+        PostgresMigration(version: 2, name: "instance heartbeats, for the shared rate limit", statements: [
+            "CREATE TABLE outcomed_instances (owner TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
+        ]),
     ]
 }

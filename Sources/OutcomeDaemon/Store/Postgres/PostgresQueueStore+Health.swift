@@ -25,3 +25,25 @@ extension PostgresQueueStore {
         }
     }
 }
+
+/// Liveness of the instances that share the store, for the shared rate limit.
+extension PostgresQueueStore {
+    /// An instance whose heartbeat is older than this is gone (heartbeats come every second).
+    static let instanceLiveness: Int64 = 3000
+
+    /// Records `owner`'s heartbeat on the database's clock, forgets instances silent for a
+    /// minute, and returns how many were heard from within `instanceLiveness`, `owner` included.
+    public func heartbeat(owner: String, now: Int64) async throws -> Int {
+        try await withSession { session in
+            try await session.execute("""
+                INSERT INTO outcomed_instances (owner, seen_at) VALUES (\(owner), \(unescaped: PostgresSession.now))
+                ON CONFLICT (owner) DO UPDATE SET seen_at = excluded.seen_at
+                """)
+            try await session.execute("DELETE FROM outcomed_instances WHERE seen_at < \(unescaped: PostgresSession.now) - 60000")
+            let live: Int64 = try await session.value("""
+                SELECT count(*) FROM outcomed_instances WHERE seen_at >= \(unescaped: PostgresSession.now) - \(Self.instanceLiveness)
+                """)
+            return max(1, Int(live))
+        }
+    }
+}
