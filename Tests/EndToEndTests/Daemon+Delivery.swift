@@ -70,3 +70,12 @@ extension Daemon {
         }
     }
 }
+
+/// Waits until `condition` holds, checking every 50 ms; throws after `timeout`.
+func waitUntil(_ timeout: Duration, _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw Daemon.DaemonError.timeout("condition not met within \(timeout)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}

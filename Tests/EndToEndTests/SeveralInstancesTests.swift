@@ -152,12 +152,4 @@ struct SeveralInstancesTests {
         /// Jobs in flight under the killed instance's leases just after the kill.
         let heldByTheKilled = Atomic<Int>(0)
     }
-
-    func waitUntil(_ timeout: Duration, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw Daemon.DaemonError.timeout("condition not met within \(timeout)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
 }

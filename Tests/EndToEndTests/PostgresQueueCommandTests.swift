@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The `queue` commands against a running `serve` on PostgreSQL, named by `--config` alone.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct PostgresQueueCommandTests {
+    @Test func statsListRetryCancelAndPurgeWorkOnTheSharedStore() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let daemon = try await Daemon(retry: "initial_delay: 30s\n    max_delay: 60s", postgresURL: database.location)
+            try await daemon.start()
+            func queue(_ arguments: [String]) async throws -> Command.Result {
+                try await Command.run("outcomed", ["queue"] + arguments + ["--config", daemon.configPath], environment: daemon.environment)
+            }
+            try await daemon.scriptMock("c-dead", [["status": 404]])
+            try await daemon.scriptMock("c-waits", [["status": 503]])
+            for call in ["c-dead", "c-waits", "c-done"] { #expect(try await daemon.post(Daemon.event(call)).status == 202) }
+            try await waitUntil(.seconds(15)) {
+                let stats = try await daemon.queueStats()
+                return stats["dead"] as? Int == 1 && stats["done"] as? Int == 1 && stats["pending"] as? Int == 1
+            }
+
+            let stats = try await queue(["stats"])
+            #expect(stats.status == 0 && stats.stdout.hasPrefix("pending 1, in_flight 0, done 1, dead 1"), "\(stats.stdout)\(stats.stderr)")
+            let dead = try await daemon.queueJobs(state: "dead")
+            #expect(dead.map { $0["call_id"] as? String } == ["c-dead"] && dead.first?["last_status"] as? Int == 404)
+            let listed = try await queue(["list", "--call", "c-waits"])
+            #expect(listed.status == 0 && listed.stdout.contains("c-waits") && listed.stdout.contains("pending"), "\(listed.stdout)")
+
+            let retried = try await queue(["retry", "--dead"])
+            #expect(retried.status == 0 && retried.stdout.hasPrefix("retried 1 jobs"), "\(retried.stdout)\(retried.stderr)")
+            try await waitUntil(.seconds(15)) { try await daemon.deliveredCalls().contains("c-dead") }
+
+            let waiting = try #require(try await daemon.queueJobs(state: "pending").first?["id"] as? Int)
+            let cancelled = try await queue(["cancel", String(waiting)])
+            #expect(cancelled.status == 0, "\(cancelled.stdout)\(cancelled.stderr)")
+            let again = try await queue(["cancel", String(waiting), "999999"])
+            #expect(again.status == 1 && again.stderr.contains("only pending jobs are cancelled") && again.stderr.contains("job 999999: no such job"), "\(again.stderr)")
+            #expect(try await daemon.queueJobs(state: "dead").first?["last_error"] as? String == "cancelled by operator")
+
+            try await Task.sleep(for: .milliseconds(20))
+            let purged = try await queue(["purge", "--state", "done", "--older-than", "10ms"])
+            #expect(purged.stdout == "purged 2 done jobs\n", "\(purged.stdout)\(purged.stderr)")
+            #expect(try await daemon.queueStats()["done"] as? Int == 0)
+        }
+    }
+
+    @Test func anUnreachableDatabaseIsARuntimeErrorThatKeepsThePasswordToItself() async throws {
+        let daemon = try await Daemon(postgresURL: "postgres://outcomed:hunter2secret@127.0.0.1:\(try TestPorts.reserve())/outcomed?sslmode=disable")
+        let result = try await Command.run("outcomed", ["queue", "stats", "--config", daemon.configPath], environment: daemon.environment)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("postgres://outcomed:***@127.0.0.1"), "\(result.stderr)")
+        #expect(!result.stderr.contains("hunter2secret") && !result.stdout.contains("hunter2secret"))
+        let serve = try await Command.run("outcomed", ["serve", "--config", daemon.configPath], environment: daemon.environment, timeout: .seconds(30))
+        #expect(serve.status == 3, "\(serve.stderr)")
+        #expect(!serve.stderr.contains("hunter2secret"))
+    }
+}
