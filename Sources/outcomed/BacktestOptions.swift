@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 import OutcomeDaemon
 
 /// `--since DURATION` and `--events FILE.jsonl|DIR`, shared by `replay` and `report`.
@@ -27,15 +29,22 @@ struct BacktestOptions: ParsableArguments {
         return "the store's calls of the last \(since ?? "7d") (per call the latest event), through the \(rules)"
     }
 
-    /// The config (its rules only, with `--events`) and where the calls come from.
-    func load() throws -> (Config, BacktestSource, SQLiteQueueStore?) {
-        if let events {
-            return (try Config.load(path: options.path, mode: .rules), .exported(path: events), nil)
-        }
+    /// Runs `body` with the config (its rules only, with `--events`), where the calls come
+    /// from, and the store when they come from the store (embedded or PostgreSQL, kept open
+    /// while `body` runs).
+    func withSource<Result: Sendable>(_ body: (Config, BacktestSource, (any QueueStore)?) async throws -> Result) async throws -> Result {
         let config = try Config.load(path: options.path, mode: .rules)
-        let store = try SQLiteQueueStore.openExisting(path: config.queue.path)
+        if let events { return try await body(config, .exported(path: events), nil) }
         let window = Durations.parse(since ?? "7d") ?? .seconds(7 * 86_400)
         let since = WallClock.milliseconds() - window.milliseconds
-        return (config, .store(store, since: since), store)
+        if config.queue.postgres == nil {
+            let store = try SQLiteQueueStore.openExisting(path: config.queue.path)
+            return try await body(config, .store(store, since: since), store)
+        }
+        var logger = Logger(label: "outcomed")
+        logger.logLevel = .error
+        return try await StoreOpener.withStore(config.queue, create: false, environment: ProcessInfo.processInfo.environment, logger: logger) { store in
+            try await body(config, .store(store, since: since), store)
+        }
     }
 }

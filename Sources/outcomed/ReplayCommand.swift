@@ -2,7 +2,7 @@ import ArgumentParser
 import Logging
 import OutcomeDaemon
 
-struct ReplayCommand: ParsableCommand {
+struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Back-tests the rules: runs past calls through them and shows what would change."
@@ -24,13 +24,14 @@ struct ReplayCommand: ParsableCommand {
         if apply, source.events != nil { throw ValidationError("--apply queues stored calls; it cannot be used with --events") }
     }
 
-    func run() throws {
-        let (config, events, store) = try source.load()
-        let run = try Backtest.replay(events, rules: config.rules, collectChanges: apply, warn: ExitStatus.printError)
-        var applied: Backtest.Applied?
-        if apply, yes, let store {
+    func run() async throws {
+        let apply = apply, yes = yes
+        let (run, applied) = try await source.withSource { config, events, store in
+            // The back-test reads synchronously; the pool stays free for the store's queries.
+            let run = try await onOwnThread { try Backtest.replay(events, rules: config.rules, collectChanges: apply, warn: ExitStatus.printError) }
+            guard apply, yes, let store else { return (run, Backtest.Applied?.none) }
             let logger = Logger(label: "outcomed.replay") { _ in LineLogHandler(format: .logfmt, level: .info, journal: false) }
-            applied = try Backtest.apply(run, to: store, logger: logger)
+            return (run, try await Backtest.apply(run, to: store, logger: logger))
         }
         if json {
             print(BacktestOutput.json(run, apply: apply, applied: applied))

@@ -1,7 +1,7 @@
 import ArgumentParser
 import OutcomeDaemon
 
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Compares the rules' outcomes with the labels the platform gave the calls: confusion matrix, agreement, kappa, rules."
@@ -19,9 +19,10 @@ struct ReportCommand: ParsableCommand {
         if json, html != nil { throw ValidationError("give --json or --html, not both") }
     }
 
-    func run() throws {
-        let (config, events, _) = try source.load()
-        let (tally, skipped) = try Backtest.report(events, rules: config.rules, warn: ExitStatus.printError)
+    func run() async throws {
+        let (tally, skipped) = try await source.withSource { config, events, _ in
+            try await onOwnThread { try Backtest.report(events, rules: config.rules, warn: ExitStatus.printError) }
+        }
         if json {
             print(tally.json.serialized())
             return

@@ -45,6 +45,46 @@ struct PostgresQueueCommandTests {
         }
     }
 
+    @Test func replayApplyAndReportReadTheSharedStore() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let daemon = try await Daemon(postgresURL: database.location)
+            try await daemon.start()
+            let events = [
+                Daemon.event("c-lead"), Daemon.event("c-cb", lead: false, chat: "AI: hi\nUser: call me back later"),
+                Daemon.event("c-none", lead: false), Daemon.event("c-cb-2", lead: false, chat: "AI: hi\nUser: I am busy right now"),
+            ]
+            for event in events { #expect(try await daemon.post(event).status == 202) }
+            try await waitUntil(.seconds(15)) { try await daemon.deliveredCalls().count == 3 }
+            // The same store, with the callback rule now setting not_interested.
+            let changed = daemon.directory + "/changed.yaml"
+            try String(contentsOfFile: daemon.configPath, encoding: .utf8)
+                .replacingOccurrences(of: "outcome: callback\n", with: "outcome: not_interested\n")
+                .write(toFile: changed, atomically: true, encoding: .utf8)
+            func run(_ arguments: [String]) async throws -> Command.Result {
+                try await Command.run("outcomed", arguments + ["--config", changed], environment: daemon.environment)
+            }
+
+            let replayed = try await run(["replay", "--json"])
+            #expect(replayed.status == 0, "\(replayed.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(replayed.stdout.utf8)) as? [String: Any])
+            #expect(report["calls"] as? Int == 4 && report["changed"] as? Int == 2, "\(replayed.stdout)")
+            let transitions = report["transitions"] as? [[String: Any]] ?? []
+            #expect(transitions.contains { $0["from"] as? String == "callback" && $0["to"] as? String == "not_interested" && $0["count"] as? Int == 2 })
+
+            let applied = try await run(["replay", "--apply", "--yes"])
+            #expect(applied.status == 0 && applied.stdout.contains("queued 2 calls"), "\(applied.stdout)\(applied.stderr)")
+            try await waitUntil(.seconds(15)) {
+                try await daemon.mockRequests(callID: "c-cb").map(\.outcome) == ["callback", "not_interested"]
+            }
+            #expect(try await daemon.mockRequests(callID: "c-lead").map(\.outcome) == ["interested"])
+
+            let agreement = try await run(["report", "--json"])
+            #expect(agreement.status == 0, "\(agreement.stderr)")
+            let tally = try #require(try JSONSerialization.jsonObject(with: Data(agreement.stdout.utf8)) as? [String: Any])
+            #expect(tally["calls"] as? Int == 4, "\(agreement.stdout)")
+        }
+    }
+
     @Test func anUnreachableDatabaseIsARuntimeErrorThatKeepsThePasswordToItself() async throws {
         let daemon = try await Daemon(postgresURL: "postgres://outcomed:hunter2secret@127.0.0.1:\(try TestPorts.reserve())/outcomed?sslmode=disable")
         let result = try await Command.run("outcomed", ["queue", "stats", "--config", daemon.configPath], environment: daemon.environment)

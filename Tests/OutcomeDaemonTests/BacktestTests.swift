@@ -70,7 +70,7 @@ struct BacktestTests {
         _ = try store.record([try Self.record(before, #"{"id":"b","is_lead":true}"#)], now: 30_000)
         let pendingB = try #require(try await store.list(state: .pending, callID: "b", limit: 5).first)
         let logged = CapturedLog()
-        let applied = try Backtest.apply(run, to: store, logger: logged.logger(), now: 40_000)
+        let applied = try await Backtest.apply(run, to: store, logger: logged.logger(), now: 40_000)
         #expect(applied == Backtest.Applied(queued: 1, keptNewer: 1))
         let jobsA = try await store.list(state: nil, callID: "a", limit: 5)
         #expect(jobsA.count == 1)

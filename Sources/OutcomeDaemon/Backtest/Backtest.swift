@@ -55,9 +55,9 @@ public enum Backtest {
     }
 
     /// Queues the run's changes through the normal queue and logs each as `event=decided source=replay`.
-    public static func apply(_ run: Run, to store: SQLiteQueueStore, logger: Logger, now: Int64 = WallClock.milliseconds()) throws -> Applied {
+    public static func apply(_ run: Run, to store: any QueueStore, logger: Logger, now: Int64 = WallClock.milliseconds()) async throws -> Applied {
         var applied = Applied()
-        for (change, result) in zip(run.changes, try store.queueReplayed(run.changes, now: now)) {
+        for (change, result) in zip(run.changes, try await store.queueReplayed(run.changes, now: now)) {
             switch result {
             case .queued(let jobID):
                 applied.queued += 1

@@ -5,7 +5,7 @@
 /// Times are Unix milliseconds. `now` is the caller's clock; a store shared by several machines
 /// reads due and lease times from its own clock instead, and takes a time the caller computed
 /// (`leaseUntil`, a retry's `nextAttemptAt`) as that far from its own now.
-public protocol QueueStore: AnyObject, Sendable {
+public protocol QueueStore: AnyObject, Sendable, EventHistory {
     /// Where the store is, for logs and errors (a path, or a URL without its password).
     var location: String { get }
 
@@ -66,4 +66,8 @@ public protocol QueueStore: AnyObject, Sendable {
 
     /// Deletes done or dead jobs last changed before `cutoff`; returns how many.
     func purge(state: JobState, before cutoff: Int64) async throws -> Int
+
+    /// Queues `replay --apply --yes`'s changes through the normal queue (one call, one line); a
+    /// call whose pending job comes from an event newer than the replayed one keeps it.
+    func queueReplayed(_ changes: [ReplayChange], now: Int64) async throws -> [ReplayQueueing]
 }

@@ -1,26 +1,19 @@
 import GRDB
 
 extension SQLiteQueueStore {
-    /// What became of one change queued by `replay --apply --yes`.
-    public enum ReplayQueueing: Sendable, Hashable {
-        /// Queued as this job (a pending job of the call took the new outcome, or a new job).
-        case queued(jobID: Int64)
-        /// Left alone: the call has a pending job from a newer event, decided by the rules now in force.
-        case newerPending(jobID: Int64)
-    }
-
     // MARK: Replay
 
     /// Queues changes through the normal queue (one call, one line), in transactions of `batch`.
     /// A call whose pending job comes from an event newer than the replayed one keeps it.
-    public func queueReplayed(_ changes: [ReplayChange], now: Int64, batch: Int = 500) throws -> [ReplayQueueing] {
+    public func queueReplayed(_ changes: [ReplayChange], now: Int64) async throws -> [ReplayQueueing] {
+        let batch = 500
         var results: [ReplayQueueing] = []
         results.reserveCapacity(changes.count)
         var start = changes.startIndex
         while start < changes.endIndex {
             let end = min(start + batch, changes.endIndex)
             let chunk = changes[start..<end]
-            results += try database.write { db in
+            results += try await database.write { db in
                 var ids = try RowIDs(db)
                 let pending = try db.cachedStatement(sql: "SELECT id, event_id FROM jobs WHERE call_id = ? AND state = 'pending'")
                 return try chunk.map { change in

@@ -2,7 +2,7 @@ import Foundation
 import OutcomeEngine
 
 /// A stored event as the back-test reads it: the body as received and the decision taken then.
-public struct StoredEvent {
+public struct StoredEvent: Sendable {
     /// The event's id in the store.
     public var id: Int64
     /// The call id.

@@ -49,8 +49,9 @@ struct PostgresMigration: Sendable {
             "CREATE INDEX jobs_event ON jobs (event_id)",
             "CREATE TABLE outcomed_health (id INTEGER PRIMARY KEY CHECK (id = 1), checked_at BIGINT NOT NULL, padding BYTEA)",
         ]),
-        PostgresMigration(version: 2, name: "instance heartbeats, for the shared rate limit", statements: [
+        PostgresMigration(version: 2, name: "instance heartbeats, and the back-test's read by call", statements: [
             "CREATE TABLE outcomed_instances (owner TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
+            "CREATE INDEX events_call ON events (call_id, id)",
         ]),
     ]
 }
