@@ -6,6 +6,7 @@ struct QueueCommand: ParsableCommand {
         abstract: "Inspects and repairs the delivery queue; safe while serve runs.",
         subcommands: [
             QueueStatsCommand.self, QueueListCommand.self, QueueRetryCommand.self, QueueCancelCommand.self, QueuePurgeCommand.self,
+            QueueCopyCommand.self,
         ]
     )
 }

@@ -96,3 +96,45 @@ struct PostgresQueueCommandTests {
         #expect(!serve.stderr.contains("hunter2secret"))
     }
 }
+
+/// `queue copy`: moving a deployment from the embedded store to PostgreSQL.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct QueueCopyTests {
+    @Test func theEmbeddedStoresEventsAndUnfinishedJobsMoveOnceAndAreDeliveredThere() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let embedded = try await Daemon(retry: "initial_delay: 1h\n    max_delay: 2h")
+            try await embedded.start()
+            try await embedded.scriptMock("c-dead", [["status": 404]])
+            try await embedded.scriptMock("c-later", [["status": 503]])
+            for call in ["c-done", "c-dead", "c-later"] { #expect(try await embedded.post(Daemon.event(call)).status == 202) }
+            try await waitUntil(.seconds(15)) {
+                let stats = try await embedded.queueStats()
+                return stats["done"] as? Int == 1 && stats["dead"] as? Int == 1 && stats["pending"] as? Int == 1
+            }
+            let shared = try await Daemon(postgresURL: database.location, sharing: embedded)
+            let environment = shared.environment
+            func copy() async throws -> Command.Result {
+                try await Command.run("outcomed", ["queue", "copy", "--db", embedded.storePath, "--to", shared.configPath], environment: environment)
+            }
+            let refused = try await copy()
+            #expect(refused.status == 3 && refused.stderr.contains("another outcomed serve"), "a running serve could still take events: \(refused.stderr)")
+
+            embedded.signal(SIGTERM)
+            #expect(try await embedded.waitForExit(timeout: .seconds(15)) == 0)
+            let first = try await copy()
+            #expect(first.status == 0 && first.stdout.hasPrefix("copied 3 events and 2 jobs to postgres://"), "\(first.stdout)\(first.stderr)")
+            let again = try await copy()
+            #expect(again.stdout.hasPrefix("copied 0 events and 0 jobs"), "\(again.stdout)\(again.stderr)")
+
+            // The copied event is the same event there: a sender's retry of it is a duplicate.
+            try await shared.start()
+            let retried = try await shared.post(Daemon.event("c-later"))
+            #expect(retried.status == 200 && jsonObject(retried)["duplicate"] as? Bool == true)
+            #expect(try await shared.queueJobs(state: "dead").map { $0["last_status"] as? Int } == [404])
+            let pending = try await shared.queueJobs(state: "pending")
+            #expect(pending.map { $0["call_id"] as? String } == ["c-later"] && pending.first?["attempts"] as? Int == 1)
+            let stats = try await shared.queueStats()
+            #expect(stats["done"] as? Int == 0, "done jobs stay behind: \(stats)")
+        }
+    }
+}

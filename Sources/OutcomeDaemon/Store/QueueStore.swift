@@ -70,4 +70,17 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
     /// Queues `replay --apply --yes`'s changes through the normal queue (one call, one line); a
     /// call whose pending job comes from an event newer than the replayed one keeps it.
     func queueReplayed(_ changes: [ReplayChange], now: Int64) async throws -> [ReplayQueueing]
+
+    /// `queue copy`'s read: up to `limit` stored events with ids after `after`, oldest first.
+    func copiedEvents(after: Int64, limit: Int) async throws -> [CopiedEvent]
+
+    /// `queue copy`'s read: up to `limit` pending, in-flight and dead jobs with ids after `after`,
+    /// oldest first.
+    func copiedJobs(after: Int64, limit: Int) async throws -> [CopiedJob]
+
+    /// `queue copy`'s write, in one transaction: the events whose keys are new here, then the
+    /// jobs whose event and call have no job here yet (in flight becomes pending and due now; a
+    /// pending job keeps its due time and attempts); a pending job is not added where the call
+    /// already has one. Running it again adds nothing.
+    func addCopied(events: [CopiedEvent], jobs: [CopiedJob], now: Int64) async throws -> CopyCounts
 }
