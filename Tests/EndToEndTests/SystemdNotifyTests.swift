@@ -97,13 +97,19 @@ struct SystemdNotifyTests {
         let notify = try NotifySocket(path: daemon.directory + "/notify.sock")
         try await daemon.start(extraEnvironment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "20000"])
         try await Task.sleep(for: .milliseconds(500))
+        // A stalled event loop holds a request until the client gives up (20 s); a busy machine
+        // only makes each one slower. So the longest single request is what tells them apart.
         let started = ContinuousClock.now
+        var longest = Duration.zero
         for index in 0..<40 {
+            let posted = ContinuousClock.now
             #expect(try await daemon.post(Daemon.event("c-unread-\(index)")).status == 202)
+            let probed = ContinuousClock.now
             #expect(try await daemon.get("/healthz").status == 200)
+            longest = max(longest, probed - posted, ContinuousClock.now - probed)
         }
-        let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .seconds(10), "80 requests took \(elapsed) while the notify socket was full")
+        print("80 requests beside a notify socket that is never read: \(ContinuousClock.now - started) in all, the longest \(longest)")
+        #expect(longest < .seconds(5), "a request waited \(longest) while the notify socket was full")
         daemon.signal(SIGTERM)
         #expect(try await daemon.waitForExit(timeout: .seconds(15)) == 0)
     }
