@@ -31,10 +31,11 @@ extension PostgresQueueStore {
         let keys = Array(Set(records.map(\.idempotencyKey)))
         var keysSeen = Set<String>()
         let callsAtMost = Set(records.filter { keysSeen.insert($0.idempotencyKey).inserted && $0.queuedOutcome != nil }.map(\.callID)).count
-        let lockWait = max(1, limit.milliseconds)
-        // Ids are taken for every record that may be new; a duplicate leaves a gap.
+        let (lockTimeout, statementTimeout) = PostgresSession.settings(limitingWaitsTo: limit)
+        // The wait limits apply from here on (this read takes no lock). Ids are taken for every
+        // record that may be new; a duplicate leaves a gap.
         guard let row = try await session.execute("""
-            SELECT set_config('lock_timeout', \("\(lockWait)ms"), true), set_config('statement_timeout', \("\(lockWait + 50)ms"), true),
+            SELECT set_config('lock_timeout', \(lockTimeout), true), set_config('statement_timeout', \(statementTimeout), true),
                    \(unescaped: PostgresSession.now),
                    ARRAY(SELECT nextval('events_id_seq') FROM generate_series(1, \(keys.count))),
                    ARRAY(SELECT nextval('jobs_id_seq') FROM generate_series(1, \(callsAtMost))),
