@@ -16,10 +16,7 @@ extension PostgresQueueStore {
                 let remaining = deadline - .now
                 guard remaining > .zero else { throw PostgresStoreFailure.deadlinePassed }
                 do {
-                    return try await session.transaction {
-                        try await session.limitWaits(to: remaining)
-                        return try await Self.record(records, in: session)
-                    }
+                    return try await session.transaction { try await Self.record(records, waitingAtMost: remaining, in: session) }
                 } catch PostgresStoreFailure.concurrentDuplicate where tries < PostgresSession.redoLimit {
                     tries += 1
                 }
@@ -27,16 +24,35 @@ extension PostgresQueueStore {
         }
     }
 
-    /// Stores a batch with a fixed number of statements, whatever its size. The first record of
-    /// an idempotency key is stored, later ones are its duplicates; a call's queued decisions
-    /// go to one job, which takes the last of them (one call, one line).
-    static func record(_ records: [IntakeRecord], in session: PostgresSession) async throws -> [IntakeReceipt] {
-        var stored: [String: IntakeReceipt] = [:]
+    /// Stores a batch in three statements, whatever its size. The first record of an
+    /// idempotency key is stored, later ones are its duplicates; a call's queued decisions go to
+    /// one job, which takes the last of them (one call, one line).
+    static func record(_ records: [IntakeRecord], waitingAtMost limit: Duration, in session: PostgresSession) async throws -> [IntakeReceipt] {
         let keys = Array(Set(records.map(\.idempotencyKey)))
-        for row in try await session.execute("SELECT idempotency_key, id, response FROM events WHERE idempotency_key = ANY(\(keys))") {
-            let (key, id, response) = try row.decode((String, Int64, String).self)
+        var keysSeen = Set<String>()
+        let callsAtMost = Set(records.filter { keysSeen.insert($0.idempotencyKey).inserted && $0.queuedOutcome != nil }.map(\.callID)).count
+        let (lockTimeout, statementTimeout) = PostgresSession.settings(limitingWaitsTo: limit)
+        // The wait limits apply from here on (this read takes no lock). Ids are taken for every
+        // record that may be new; a duplicate leaves a gap.
+        guard let row = try await session.execute("""
+            SELECT set_config('lock_timeout', \(lockTimeout), true), set_config('statement_timeout', \(statementTimeout), true),
+                   \(unescaped: PostgresSession.now),
+                   ARRAY(SELECT nextval('events_id_seq') FROM generate_series(1, \(keys.count))),
+                   ARRAY(SELECT nextval('jobs_id_seq') FROM generate_series(1, \(callsAtMost))),
+                   stored.keys, stored.ids, stored.responses
+            FROM (
+                SELECT coalesce(array_agg(idempotency_key), '{}') AS keys, coalesce(array_agg(id), '{}') AS ids,
+                       coalesce(array_agg(response), '{}') AS responses
+                FROM events WHERE idempotency_key = ANY(\(keys))
+            ) stored
+            """).first else { throw PostgresStoreFailure.missingRow }
+        let (_, _, now, newEventIDs, newJobIDs, storedKeys, storedIDs, storedResponses) =
+            try row.decode((String, String, Int64, [Int64], [Int64], [String], [Int64], [String]).self)
+        var stored: [String: IntakeReceipt] = [:]
+        for (key, (id, response)) in zip(storedKeys, zip(storedIDs, storedResponses)) {
             stored[key] = IntakeReceipt(eventID: id, jobID: nil, duplicate: true, response: response)
         }
+
         var fresh: [Int] = []
         var seen = Set<String>()
         for (index, record) in records.enumerated() where stored[record.idempotencyKey] == nil && seen.insert(record.idempotencyKey).inserted {
@@ -47,13 +63,6 @@ extension PostgresQueueStore {
         for index in fresh where records[index].queuedOutcome != nil {
             if lastDecision.updateValue(index, forKey: records[index].callID) == nil { calls.append(records[index].callID) }
         }
-
-        guard let row = try await session.execute("""
-            SELECT \(unescaped: PostgresSession.now),
-                   ARRAY(SELECT nextval('events_id_seq') FROM generate_series(1, \(fresh.count))),
-                   ARRAY(SELECT nextval('jobs_id_seq') FROM generate_series(1, \(calls.count)))
-            """).first else { throw PostgresStoreFailure.missingRow }
-        let (now, newEventIDs, newJobIDs) = try row.decode((Int64, [Int64], [Int64]).self)
         var eventIDs: [Int: Int64] = [:]
         for (index, id) in zip(fresh, newEventIDs) { eventIDs[index] = id }
 
@@ -61,18 +70,22 @@ extension PostgresQueueStore {
         if !calls.isEmpty {
             let decisions = calls.map { records[lastDecision[$0] ?? 0] }
             let rules = decisions.map(\.decision.rule)
+            // The commit wakes every instance that listens (a materialized CTE notifies once).
             let rows = try await session.execute("""
-                INSERT INTO jobs (id, call_id, outcome, rule, event_id, state, attempts, next_attempt_at, created_at, updated_at)
-                SELECT d.id, d.call_id, d.outcome, CASE WHEN d.has_rule THEN d.rule END, d.event_id, 'pending', 0, \(now), \(now), \(now)
-                FROM unnest(\(newJobIDs)::bigint[], \(calls)::text[], \(decisions.map { $0.queuedOutcome ?? "" })::text[],
-                            \(rules.map { $0 ?? "" })::text[], \(rules.map { $0 != nil })::boolean[],
-                            \(calls.map { eventIDs[lastDecision[$0] ?? 0] ?? 0 })::bigint[])
-                     AS d(id, call_id, outcome, rule, has_rule, event_id)
-                ORDER BY d.call_id
-                ON CONFLICT (call_id) WHERE state = 'pending' DO UPDATE
-                SET outcome = excluded.outcome, rule = excluded.rule, event_id = excluded.event_id,
-                    created_at = excluded.created_at, updated_at = excluded.updated_at
-                RETURNING id, call_id
+                WITH queued AS (
+                    INSERT INTO jobs (id, call_id, outcome, rule, event_id, state, attempts, next_attempt_at, created_at, updated_at)
+                    SELECT d.id, d.call_id, d.outcome, CASE WHEN d.has_rule THEN d.rule END, d.event_id, 'pending', 0, \(now), \(now), \(now)
+                    FROM unnest(\(Array(newJobIDs.prefix(calls.count)))::bigint[], \(calls)::text[], \(decisions.map { $0.queuedOutcome ?? "" })::text[],
+                                \(rules.map { $0 ?? "" })::text[], \(rules.map { $0 != nil })::boolean[],
+                                \(calls.map { eventIDs[lastDecision[$0] ?? 0] ?? 0 })::bigint[])
+                         AS d(id, call_id, outcome, rule, has_rule, event_id)
+                    ORDER BY d.call_id
+                    ON CONFLICT (call_id) WHERE state = 'pending' DO UPDATE
+                    SET outcome = excluded.outcome, rule = excluded.rule, event_id = excluded.event_id,
+                        created_at = excluded.created_at, updated_at = excluded.updated_at
+                    RETURNING id, call_id
+                ), notified AS MATERIALIZED (SELECT pg_notify(\(notificationChannel), ''))
+                SELECT queued.id, queued.call_id FROM queued CROSS JOIN notified
                 """)
             for row in rows {
                 let (id, callID) = try row.decode((Int64, String).self)
@@ -102,10 +115,6 @@ extension PostgresQueueStore {
             // Another instance stored one of these keys after the check above: redo, and find it.
             guard inserted.count == fresh.count else { throw PostgresStoreFailure.concurrentDuplicate }
         }
-        if !calls.isEmpty {
-            try await session.execute("NOTIFY \(unescaped: notificationChannel)")
-        }
-
         var firstOfKey: [String: IntakeReceipt] = [:]
         return records.indices.map { index in
             let key = records[index].idempotencyKey
@@ -121,7 +130,7 @@ extension PostgresQueueStore {
     }
 }
 
-extension IntakeRecord {
+fileprivate extension IntakeRecord {
     /// The outcome to send when the decision is queued.
     var queuedOutcome: String? {
         decision.action == .queued ? decision.outcome : nil

@@ -43,9 +43,14 @@ struct PostgresSession: Sendable {
     /// Makes a lock wait of the current transaction fail after `limit`, and a statement a
     /// little later, so that a lock held elsewhere is reported as such.
     func limitWaits(to limit: Duration) async throws {
+        let (lock, statement) = Self.settings(limitingWaitsTo: limit)
+        try await execute("SELECT set_config('lock_timeout', \(lock), true), set_config('statement_timeout', \(statement), true)")
+    }
+
+    /// The `lock_timeout` and `statement_timeout` settings of `limitWaits(to:)`.
+    static func settings(limitingWaitsTo limit: Duration) -> (lock: String, statement: String) {
         let lock = max(1, limit.milliseconds)
-        let statement = lock + 50
-        try await execute("SELECT set_config('lock_timeout', \("\(lock)ms"), true), set_config('statement_timeout', \("\(statement)ms"), true)")
+        return ("\(lock)ms", "\(lock + 50)ms")
     }
 
     /// Runs `body` inside the current transaction under a savepoint, and again from the savepoint
