@@ -95,7 +95,11 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "OutcomeEngineTests", dependencies: ["OutcomeEngine"]),
-        .testTarget(name: "OutcomeDaemonTests", dependencies: ["OutcomeDaemon", "OutcomeEngine", "OutcomeFuzzing", "TestSupport"], exclude: ["Vectors"]),
+        .testTarget(
+            name: "OutcomeDaemonTests",
+            dependencies: ["OutcomeDaemon", "OutcomeEngine", "OutcomeFuzzing", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            exclude: ["Vectors"]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["outcomed", "outcome-api-mock", "OutcomeDaemon", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
