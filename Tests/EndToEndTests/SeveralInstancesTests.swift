@@ -143,6 +143,23 @@ struct SeveralInstancesTests {
         }
     }
 
+    @Test func aSigtermedInstanceHandsBackItsJobsAndExitsZero() async throws {
+        try await Self.withPair(apiTimeout: "10s") { a, b in
+            b.signal(SIGTERM)
+            #expect(try await b.waitForExit(timeout: .seconds(15)) == 0)
+            // A PATCH in flight when the stop comes: A holds it for 3 s, then stops.
+            try await a.mockDelay(milliseconds: 3000)
+            #expect(try await a.post(Daemon.event("c-draining")).status == 202)
+            try await waitUntil(.seconds(10)) { try await a.mockRequests(callID: "c-draining").count == 1 }
+            a.signal(SIGTERM)
+            #expect(try await a.waitForExit(timeout: .seconds(20)) == 0, "\(a.log.suffix(1500))")
+            #expect(a.log.contains("event=stopped"))
+            // Drained, not abandoned: the answer came within the drain time and was recorded.
+            let stats = try await a.queueStats()
+            #expect(stats["done"] as? Int == 1 && stats["in_flight"] as? Int == 0, "\(stats)")
+        }
+    }
+
     /// What the senders of the load test saw: the outcome each call was last decided as (by a
     /// 202), how many events were accepted and refused, and when to stop.
     final class LoadTally: Sendable {
