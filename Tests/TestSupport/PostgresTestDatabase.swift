@@ -95,7 +95,18 @@ public struct PostgresTestDatabase: Sendable {
     /// Runs `body` on a single connection of its own to this database, outside any pool (to
     /// hold a transaction open while the store works).
     public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let connection = try await PostgresConnection.connect(configuration: server.connectionConfiguration(database: name), id: 1, logger: Self.logger)
+        try await Self.onConnection(server.connectionConfiguration(database: name), id: 1, body)
+    }
+
+    private static func administer(_ server: Server, _ body: (PostgresConnection) async throws -> Void) async throws {
+        try await onConnection(server.connectionConfiguration(database: server.database), id: 0, body)
+    }
+
+    /// Runs `body` on a new connection, closed afterwards also when `body` throws.
+    private static func onConnection<T: Sendable>(
+        _ configuration: PostgresConnection.Configuration, id: Int, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
         let result: Result<T, any Error>
         do {
             result = .success(try await body(connection))
@@ -104,18 +115,6 @@ public struct PostgresTestDatabase: Sendable {
         }
         try await connection.close()
         return try result.get()
-    }
-
-    private static func administer(_ server: Server, _ body: (PostgresConnection) async throws -> Void) async throws {
-        let connection = try await PostgresConnection.connect(configuration: server.connectionConfiguration(database: server.database), id: 0, logger: logger)
-        let result: Result<Void, any Error>
-        do {
-            result = .success(try await body(connection))
-        } catch {
-            result = .failure(error)
-        }
-        try await connection.close()
-        try result.get()
     }
 
     private static func running<T: Sendable>(_ client: PostgresClient, _ body: () async throws -> T) async throws -> T {
