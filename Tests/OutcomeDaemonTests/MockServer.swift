@@ -56,7 +56,8 @@ final class MockServer: @unchecked Sendable {
         let data = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
         let response = try await client.send(.init(method: method, url: "http://127.0.0.1:\(port)\(path)", headers: ["Content-Type: application/json"], body: Array(data)))
         guard response.status == 200, let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any] else {
-            throw MockError.badAnswer(String(decoding: response.body, as: UTF8.self))
+            // Everything that tells a mock that died, or another server on its port, from a bad answer.
+            throw MockError.badAnswer("\(method) \(path) on port \(port): status \(response.status), mock running: \(process.isRunning), body: \(String(decoding: response.body, as: UTF8.self))")
         }
         return object
     }
