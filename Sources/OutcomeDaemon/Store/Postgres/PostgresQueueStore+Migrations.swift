@@ -43,7 +43,7 @@ extension PostgresQueueStore {
             }
         }
         for version in applied {
-            logger.notice("migrated the PostgreSQL schema", metadata: ["schema_version": "\(version)"])
+            logger.notice("migrated the PostgreSQL schema", metadata: ["event": "started", "schema_version": "\(version)"])
         }
     }
 }
