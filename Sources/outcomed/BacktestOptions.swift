@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import Logging
 import OutcomeDaemon
 
 /// `--since DURATION` and `--events FILE.jsonl|DIR`, shared by `replay` and `report`.
@@ -41,9 +39,7 @@ struct BacktestOptions: ParsableArguments {
             let store = try SQLiteQueueStore.openExisting(path: config.queue.path)
             return try await body(config, .store(store, since: since), store)
         }
-        var logger = Logger(label: "outcomed")
-        logger.logLevel = .error
-        return try await StoreOpener.withStore(config.queue, create: false, environment: ProcessInfo.processInfo.environment, logger: logger) { store in
+        return try await StoreOpener.withCommandStore(config.queue, create: false) { store in
             try await body(config, .store(store, since: since), store)
         }
     }

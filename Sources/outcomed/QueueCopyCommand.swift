@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import Logging
 import OutcomeDaemon
 
 struct QueueCopyCommand: AsyncParsableCommand {
@@ -17,14 +15,11 @@ struct QueueCopyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let target = try Config.load(path: to, mode: .rules)
-        let environment = ProcessInfo.processInfo.environment
-        var logger = Logger(label: "outcomed")
-        logger.logLevel = .error
         let (counts, location) = try await store.withStore { source in
             // A serve still taking events into the source would leave them behind.
             let lock = try (source as? SQLiteQueueStore).map { try StoreLock(storePath: $0.path) }
             defer { withExtendedLifetime(lock) {} }
-            return try await StoreOpener.withStore(target.queue, create: true, environment: environment, logger: logger) { destination in
+            return try await StoreOpener.withCommandStore(target.queue, create: true) { destination in
                 guard destination.location != source.location else {
                     throw StoreError(path: destination.location, reason: "--to names the store the copy is read from")
                 }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import Logging
 import OutcomeDaemon
 
 /// `--config PATH | --db PATH`: which store the queue commands open (the config's, embedded
@@ -21,8 +19,6 @@ struct StoreOption: ParsableArguments {
     func withStore<Result: Sendable>(_ body: (any QueueStore) async throws -> Result) async throws -> Result {
         if let db { return try await body(SQLiteQueueStore(path: db, create: false)) }
         let config = try Config.load(path: configOption.path, mode: .rules)
-        var logger = Logger(label: "outcomed")
-        logger.logLevel = .error
-        return try await StoreOpener.withStore(config.queue, create: false, environment: ProcessInfo.processInfo.environment, logger: logger, body)
+        return try await StoreOpener.withCommandStore(config.queue, create: false, body)
     }
 }
