@@ -62,19 +62,23 @@ public enum Daemon {
         let runtime = try DaemonRuntimeSettings(config: config, dryRun: options.dryRun, environment: environment)
         guard let api = config.api else { return }
         try await StoreOpener.withStore(config.queue, create: true, environment: environment, logger: logger) { store in
-            try await serve(store: store, config: config, api: api, runtime: runtime, options: options, registry: registry, notifier: notifier, logger: logger)
+            try await serve(
+                store: store, config: config, api: api, runtime: runtime, options: options,
+                environment: environment, registry: registry, notifier: notifier, logger: logger
+            )
         }
     }
 
     private static func serve(
         store: any QueueStore, config: Config, api: APIConfig, runtime: DaemonRuntimeSettings, options: ServeOptions,
-        registry: PrometheusCollectorRegistry, notifier: SystemdNotifier, logger: Logger
+        environment: [String: String], registry: PrometheusCollectorRegistry, notifier: SystemdNotifier, logger: Logger
     ) async throws {
-        let environment = ProcessInfo.processInfo.environment
-        // The embedded store is one process's: a second serve on the same file refuses to start.
-        let storeLock = config.queue.postgres == nil ? try StoreLock(storePath: config.queue.path) : nil
+        // The embedded store is one process's file: a second serve on it refuses to start, and
+        // readiness watches that the file stays the one opened. A shared store has neither.
+        let embedded = store as? SQLiteQueueStore
+        let storeLock = try embedded.map { try StoreLock(storePath: $0.path) }
         defer { withExtendedLifetime(storeLock) {} }
-        let health = StoreHealth(path: config.queue.postgres == nil ? config.queue.path : nil)
+        let health = StoreHealth(path: embedded?.path)
         OutcomedMetrics.reload(successful: true, at: WallClock.seconds())
         logger.notice("config_loaded", metadata: [
             "event": "config_loaded", "path": "\(config.path)", "rules": "\(config.rules.rules.count)", "queue": "\(store.location)",
