@@ -106,127 +106,65 @@ public final class DeliveryWorker: Service, Sendable {
         _ = try? await store.releaseAllInFlight(now: now(), owner: instanceID)
     }
 
+    /// Does the I/O the scheduler asks for, round after round, until it says stop.
     private func loop(group: inout DiscardingTaskGroup, stopping: borrowing Atomic<Bool>) async {
-        var current = settings.withLock { $0 }
-        var breaker = CircuitBreaker(maxPause: current.retry.maxDelay)
-        var bucket = TokenBucket(rate: current.rateLimit)
-        // api.rate_limit is the total across instances (SPEC §10): this one takes its share.
-        var instances = 1
-        var lastBeat: Int64 = 0
-        var inFlight = 0
-        var probing = false
-        var drainDeadline: Int64?
-        var lastPrune: Int64 = 0
-        var storeFailures = 0
-        var uncommitted: [JobResult] = []
-
+        var scheduler = DeliveryScheduler(settings: settings.withLock { $0 }, drainTimeout: drainTimeout)
         while true {
             let time = now()
             heartbeat.store(time, ordering: .relaxed)
-            let latest = settings.withLock { $0 }
-            var live = instances
-            if time - lastBeat >= 1000 {
-                lastBeat = time
-                live = (try? await store.heartbeat(owner: instanceID, now: time)) ?? instances
-            }
-            if latest.rateLimit != current.rateLimit || live != instances {
-                instances = max(1, live)
-                bucket = bucket.withRate(latest.rateLimit / Double(instances), now: time)
-            }
-            if latest.retry.maxDelay != current.retry.maxDelay { breaker = CircuitBreaker(maxPause: latest.retry.maxDelay) }
-            current = latest
-
+            let current = settings.withLock { $0 }
+            scheduler.beginRound(now: time, settings: current, stopping: stopping.load(ordering: .relaxed) || Task.isCancelled)
             let finished = completions.withLock { list in
                 defer { list.removeAll() }
                 return list
             }
-            if !finished.isEmpty {
-                inFlight -= finished.count
-                if finished.contains(where: \.probe) { probing = false }
-                uncommitted += finished.map { record($0, settings: current, breaker: &breaker, now: time) }
+            for completion in finished {
+                scheduler.finished(record(completion, settings: current, scheduler: &scheduler, now: time), probe: completion.probe)
             }
-            if !uncommitted.isEmpty {
-                do {
-                    try await store.complete(uncommitted, now: time, owner: instanceID)
-                    uncommitted.removeAll()
-                    storeFailures = 0
-                } catch {
-                    // Kept for the next round: the jobs stay in flight, so nothing else claims them meanwhile.
-                    storeFailures += 1
-                    logger.error("cannot record delivery results", metadata: ["event": "store_error", "error": "\(error)", "results": "\(uncommitted.count)"])
-                }
-            }
-
-            let shuttingDown = stopping.load(ordering: .relaxed) || Task.isCancelled
-            if shuttingDown {
-                if inFlight == 0 && (uncommitted.isEmpty || storeFailures >= 3) { return }
-                let deadline = drainDeadline ?? time + drainTimeout.milliseconds
-                drainDeadline = deadline
-                if time >= deadline { group.cancelAll() }
-                await wakeup.wait(timeout: .milliseconds(max(1, min(deadline - time, 1000))))
-                continue
-            }
-
-            if time - lastPrune > 600_000 {
-                lastPrune = time
-                let cutoff = time - current.retention.milliseconds
-                if let removed = try? await store.prune(olderThan: cutoff), removed > 0 {
-                    logger.info("pruned", metadata: ["event": "pruned", "rows": "\(removed)"])
-                }
-            }
-
-            var wakeAt = time + 1000
-            let free = current.concurrency - inFlight
-            if free > 0 && !probing && storeFailures < 3 {
-                let permit = breaker.permit(now: time)
-                switch permit {
-                case .wait(let until):
-                    wakeAt = min(wakeAt, until)
-                case .proceed, .probe:
-                    let wanted = permit == .probe ? 1 : free
-                    let tokens = bucket.take(wanted, now: time)
-                    if tokens == 0 {
-                        wakeAt = min(wakeAt, bucket.nextTokenAt(now: time))
-                    } else {
-                        let jobs: [Job]
-                        do {
-                            // The lease outlives the transfer's own timeout, so it never ends mid-PATCH.
-                            let leaseUntil = time + current.timeout.milliseconds + 5000
-                            jobs = try await store.claimDue(limit: tokens, now: time, owner: instanceID, leaseUntil: leaseUntil)
-                        } catch {
-                            logger.error("cannot claim jobs", metadata: ["event": "store_error", "error": "\(error)"])
-                            jobs = []
-                        }
-                        bucket.giveBack(tokens - jobs.count)
-                        if permit == .probe, !jobs.isEmpty {
-                            breaker.startProbe()
-                            probing = true
-                            if breaker.reason == .unauthorized {
-                                logger.error("probing the upstream with a refused token", metadata: ["event": "circuit_open", "reason": "unauthorized", "job_id": "\(jobs[0].id)"])
-                            }
-                        }
-                        let snapshot = current
-                        let isProbe = permit == .probe
-                        for job in jobs {
-                            inFlight += 1
-                            group.addTask {
-                                let attempt = await self.attempt(job, settings: snapshot)
-                                self.completions.withLock { $0.append(Completion(job: job, attempt: attempt, probe: isProbe)) }
-                                self.wakeup.signal()
-                            }
-                        }
-                        if jobs.count == tokens && inFlight < current.concurrency && !probing {
-                            continue
-                        }
-                        if jobs.count < tokens, let due = try? await store.nextDueAt(now: time), due > time {
-                            wakeAt = min(wakeAt, due)
+            round: while true {
+                switch scheduler.next() {
+                case .heartbeat:
+                    scheduler.heartbeatAnswered(live: try? await store.heartbeat(owner: instanceID, now: time))
+                case .prune(let cutoff):
+                    if let removed = try? await store.prune(olderThan: cutoff), removed > 0 {
+                        logger.info("pruned", metadata: ["event": "pruned", "rows": "\(removed)"])
+                    }
+                case .settle(let results, let claim):
+                    let jobs: [Job]
+                    do {
+                        jobs = try await store.settle(results, claimLimit: claim?.limit ?? 0, now: time, owner: instanceID, leaseUntil: claim?.leaseUntil ?? time)
+                        scheduler.settled(claimed: jobs.count)
+                    } catch {
+                        // The results stay in flight until recorded, so nothing else claims their jobs meanwhile.
+                        logger.error("cannot record delivery results or claim jobs", metadata: ["event": "store_error", "error": "\(error)", "results": "\(results.count)"])
+                        scheduler.settled(claimed: nil)
+                        jobs = []
+                    }
+                    let probe = claim?.probe ?? false
+                    if probe, let job = jobs.first, scheduler.breaker.reason == .unauthorized {
+                        logger.error("probing the upstream with a refused token", metadata: ["event": "circuit_open", "reason": "unauthorized", "job_id": "\(job.id)"])
+                    }
+                    for job in jobs {
+                        group.addTask {
+                            let attempt = await self.attempt(job, settings: current)
+                            self.completions.withLock { $0.append(Completion(job: job, attempt: attempt, probe: probe)) }
+                            self.wakeup.signal()
                         }
                     }
+                case .findNextDue:
+                    scheduler.nextDue(try? await store.nextDueAt(now: time))
+                case .cancelTransfers:
+                    group.cancelAll()
+                case .continueNow:
+                    break round
+                case .wait(let until):
+                    circuitOpen.store(scheduler.isCircuitOpen, ordering: .relaxed)
+                    await wakeup.wait(timeout: .milliseconds(max(1, until - time)))
+                    break round
+                case .stop:
+                    return
                 }
             }
-            circuitOpen.store(breaker.isOpen, ordering: .relaxed)
-            if storeFailures >= 3 { wakeAt = time + 1000 }
-            await wakeup.wait(timeout: .milliseconds(max(1, wakeAt - time)))
         }
     }
 
@@ -259,7 +197,7 @@ public final class DeliveryWorker: Service, Sendable {
         }
     }
 
-    private func record(_ completion: Completion, settings: DeliverySettings, breaker: inout CircuitBreaker, now: Int64) -> JobResult {
+    private func record(_ completion: Completion, settings: DeliverySettings, scheduler: inout DeliveryScheduler, now: Int64) -> JobResult {
         let job = completion.job
         let attemptNumber = job.attempts + 1
         var metadata: Logger.Metadata = ["call_id": "\(job.callID)", "job_id": "\(job.id)", "outcome": "\(job.outcome)", "attempt": "\(attemptNumber)"]
@@ -285,7 +223,7 @@ public final class DeliveryWorker: Service, Sendable {
             metadata["duration_ms"] = "\(Self.format(response.duration.seconds * 1000))"
             switch RetryPolicy.classify(status: response.status) {
             case .success:
-                note(breaker.recordSuccess())
+                note(scheduler.recordSuccess())
                 OutcomedMetrics.delivery(result: "done", status: response.status, duration: response.duration)
                 metadata["event"] = "delivered"
                 logger.info("delivered", metadata: metadata)
@@ -294,13 +232,13 @@ public final class DeliveryWorker: Service, Sendable {
                 }
                 return .done(jobID: job.id, status: response.status)
             case .unauthorized:
-                note(breaker.recordUnauthorized(now: now))
+                note(scheduler.recordUnauthorized())
                 OutcomedMetrics.delivery(result: "retry", status: response.status, duration: response.duration)
                 metadata["event"] = "circuit_open"
                 logger.error("the upstream refused the token; delivery paused", metadata: metadata)
                 return .release(jobID: job.id, status: response.status, error: "HTTP \(response.status): token refused", nextAttemptAt: now)
             case .permanent:
-                note(breaker.recordSuccess())
+                note(scheduler.recordSuccess())
                 OutcomedMetrics.delivery(result: "dead", status: response.status, duration: response.duration)
                 let excerpt = "HTTP \(response.status): " + String(decoding: response.body.prefix(512), as: UTF8.self)
                 metadata["event"] = "dead_lettered"
@@ -312,7 +250,7 @@ public final class DeliveryWorker: Service, Sendable {
                 retryAfter = response.retryAfter.flatMap { RetryPolicy.parseRetryAfter($0, now: Date(timeIntervalSince1970: Double(now) / 1000)) }
             }
         }
-        note(breaker.recordFailure(now: now))
+        note(scheduler.recordFailure())
         let duration: Duration? = if case .response(let response) = completion.attempt { response.duration } else { nil }
         if settings.retry.isExhausted(attempts: attemptNumber, createdAt: job.createdAt, now: now) {
             OutcomedMetrics.delivery(result: "dead", status: status, duration: duration)

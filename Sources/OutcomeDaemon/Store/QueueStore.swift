@@ -38,6 +38,11 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
     /// Records the results of attempts; a result counts only while `owner` holds the lease.
     func complete(_ results: [JobResult], now: Int64, owner: String) async throws
 
+    /// One delivery round's writes: records `results` (as `complete`), then claims up to
+    /// `claimLimit` due jobs (as `claimDue`). After a throw the caller sends the same results
+    /// again: a result recorded twice changes nothing, as it counts only while the lease holds.
+    func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job]
+
     /// Puts the jobs `owner` holds back to `pending`, uncharged (graceful shutdown).
     func releaseAllInFlight(now: Int64, owner: String) async throws -> Int
 
@@ -83,4 +88,12 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
     /// pending job keeps its due time and attempts); a pending job is not added where the call
     /// already has one. Running it again adds nothing.
     func addCopied(events: [CopiedEvent], jobs: [CopiedJob], now: Int64) async throws -> CopyCounts
+}
+
+extension QueueStore {
+    /// Two calls; a store that can do both in one transaction does so instead.
+    public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
+        try await complete(results, now: now, owner: owner)
+        return try await claimDue(limit: claimLimit, now: now, owner: owner, leaseUntil: leaseUntil)
+    }
 }

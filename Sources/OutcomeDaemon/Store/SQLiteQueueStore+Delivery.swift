@@ -49,28 +49,41 @@ extension SQLiteQueueStore {
     /// first. A call that already has a job in flight is skipped, so a call's PATCHes never overlap.
     public func claimDue(limit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
         guard limit > 0 else { return [] }
+        return try await database.write { db in try Self.claim(db, limit: limit, now: now, owner: owner, leaseUntil: leaseUntil) }
+    }
+
+    /// Records a delivery round's results and claims the next jobs in one transaction: one
+    /// commit, so delivery's bookkeeping costs intake one fsync per round, not two.
+    public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
+        guard !results.isEmpty || claimLimit > 0 else { return [] }
         return try await database.write { db in
-            try Self.expireLeases(db, now: now, owner: owner)
-            let jobs = try Job.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM jobs
-                    WHERE state = 'pending' AND next_attempt_at <= ?
-                      AND call_id NOT IN (SELECT call_id FROM jobs WHERE state = 'in_flight')
-                    ORDER BY next_attempt_at, id
-                    LIMIT ?
-                    """,
-                arguments: [now, limit]
-            )
-            let update = try db.cachedStatement(sql: "UPDATE jobs SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id = ?")
-            for job in jobs { try update.execute(arguments: [owner, leaseUntil, now, job.id]) }
-            return jobs.map { job in
-                var job = job
-                job.state = .inFlight
-                job.leaseOwner = owner
-                job.leaseExpiresAt = leaseUntil
-                return job
-            }
+            try Self.record(results, db, now: now, owner: owner)
+            guard claimLimit > 0 else { return [] }
+            return try Self.claim(db, limit: claimLimit, now: now, owner: owner, leaseUntil: leaseUntil)
+        }
+    }
+
+    static func claim(_ db: Database, limit: Int, now: Int64, owner: String, leaseUntil: Int64) throws -> [Job] {
+        try expireLeases(db, now: now, owner: owner)
+        let jobs = try Job.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM jobs
+                WHERE state = 'pending' AND next_attempt_at <= ?
+                  AND call_id NOT IN (SELECT call_id FROM jobs WHERE state = 'in_flight')
+                ORDER BY next_attempt_at, id
+                LIMIT ?
+                """,
+            arguments: [now, limit]
+        )
+        let update = try db.cachedStatement(sql: "UPDATE jobs SET state = 'in_flight', lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id = ?")
+        for job in jobs { try update.execute(arguments: [owner, leaseUntil, now, job.id]) }
+        return jobs.map { job in
+            var job = job
+            job.state = .inFlight
+            job.leaseOwner = owner
+            job.leaseExpiresAt = leaseUntil
+            return job
         }
     }
 
@@ -85,22 +98,24 @@ extension SQLiteQueueStore {
     /// still holds the job's lease; a job another instance took over is left to it.
     public func complete(_ results: [JobResult], now: Int64, owner: String) async throws {
         guard !results.isEmpty else { return }
-        try await database.write { db in
-            for result in results {
-                switch result {
-                case .done(let id, let status):
-                    try db.cachedStatement(sql: "UPDATE jobs SET state = 'done', attempts = attempts + 1, last_status = ?, last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight' AND lease_owner IS ?")
-                        .execute(arguments: [status, now, id, owner])
-                case .dead(let id, let status, let error):
-                    try db.execute(
-                        sql: "UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight' AND lease_owner IS ?",
-                        arguments: [status, error, now, id, owner]
-                    )
-                case .retry(let id, let status, let error, let next):
-                    try Self.backToPending(id: id, charge: 1, status: status, error: error, next: next, now: now, owner: owner, in: db)
-                case .release(let id, let status, let error, let next):
-                    try Self.backToPending(id: id, charge: 0, status: status, error: error, next: next, now: now, owner: owner, in: db)
-                }
+        try await database.write { db in try Self.record(results, db, now: now, owner: owner) }
+    }
+
+    static func record(_ results: [JobResult], _ db: Database, now: Int64, owner: String) throws {
+        for result in results {
+            switch result {
+            case .done(let id, let status):
+                try db.cachedStatement(sql: "UPDATE jobs SET state = 'done', attempts = attempts + 1, last_status = ?, last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight' AND lease_owner IS ?")
+                    .execute(arguments: [status, now, id, owner])
+            case .dead(let id, let status, let error):
+                try db.execute(
+                    sql: "UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state = 'in_flight' AND lease_owner IS ?",
+                    arguments: [status, error, now, id, owner]
+                )
+            case .retry(let id, let status, let error, let next):
+                try backToPending(id: id, charge: 1, status: status, error: error, next: next, now: now, owner: owner, in: db)
+            case .release(let id, let status, let error, let next):
+                try backToPending(id: id, charge: 0, status: status, error: error, next: next, now: now, owner: owner, in: db)
             }
         }
     }

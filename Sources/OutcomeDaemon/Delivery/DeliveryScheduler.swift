@@ -1,0 +1,243 @@
+/// What the delivery loop does next, as a pure value: when to claim and how many, when to
+/// heartbeat, prune, and wake, and when a shutdown has drained. It holds the circuit breaker,
+/// the rate limit's token bucket, and the attempts in flight; the worker does the I/O each
+/// action names and reports back. Times are Unix milliseconds, passed in, so tests drive it
+/// with a fake clock.
+///
+/// One round: `beginRound`, the worker's `finished` for each attempt that ended, then `next()`
+/// until it returns `.wait`, `.continueNow` or `.stop`, answering each I/O action on the way.
+struct DeliveryScheduler: Sendable {
+    /// One step for the worker.
+    enum Action: Sendable, Equatable {
+        /// Tell the store this instance is alive; answer with `heartbeatAnswered`.
+        case heartbeat
+        /// Remove done jobs and events older than the cutoff.
+        case prune(olderThan: Int64)
+        /// Record these results and claim jobs, in one store call; answer with `settled`.
+        case settle(results: [JobResult], claim: Claim?)
+        /// Ask the store when the next pending job is due; answer with `nextDue`.
+        case findNextDue
+        /// The drain timeout passed: interrupt the attempts still in flight.
+        case cancelTransfers
+        /// Go round again at once: the last claim was full and there is room for more.
+        case continueNow
+        /// Sleep until this time or a wake-up.
+        case wait(until: Int64)
+        /// Shutdown has drained; the loop ends.
+        case stop
+    }
+
+    /// A claim to make.
+    struct Claim: Sendable, Equatable {
+        /// At most this many jobs.
+        var limit: Int
+        /// The lease's end: it outlives the transfer's own timeout, so it never ends mid-PATCH.
+        var leaseUntil: Int64
+        /// Whether this is the circuit breaker's single probe.
+        var probe: Bool
+    }
+
+    /// Time between heartbeats.
+    static let heartbeatInterval: Int64 = 1000
+    /// Time between prunes.
+    static let pruneInterval: Int64 = 600_000
+    /// The longest sleep without a wake-up, and the pause after a store failure.
+    static let idleWait: Int64 = 1000
+    /// Failed settles in a row that stop claims until results can be recorded again.
+    static let storeFailureLimit = 3
+
+    private(set) var breaker: CircuitBreaker
+    private var bucket: TokenBucket
+    private var concurrency: Int
+    private var rateLimit: Double
+    private var leaseMillis: Int64
+    private var retentionMillis: Int64
+    private let drainMillis: Int64
+    /// api.rate_limit is the total across instances (SPEC §10): this one takes its share.
+    private(set) var instances = 1
+    private(set) var inFlight = 0
+    private var probing = false
+    private var uncommitted: [JobResult] = []
+    private var storeFailures = 0
+    private var lastBeat: Int64?
+    private var lastPrune: Int64?
+    private var drainDeadline: Int64?
+    private var transfersCancelled = false
+
+    // The round in progress.
+    private var now: Int64 = 0
+    private var stopping = false
+    private var step = Step.heartbeat
+    private var wakeAt: Int64 = 0
+
+    private enum Step: Sendable, Equatable {
+        case heartbeat, prune, settle, awaitingSettle(Claim?), afterClaim(full: Bool), awaitingNextDue, done
+    }
+
+    /// Creates a scheduler for these settings; `drainTimeout` bounds a shutdown's wait for
+    /// attempts in flight.
+    init(settings: DeliverySettings, drainTimeout: Duration) {
+        breaker = CircuitBreaker(maxPause: settings.retry.maxDelay)
+        bucket = TokenBucket(rate: settings.rateLimit)
+        concurrency = settings.concurrency
+        rateLimit = settings.rateLimit
+        leaseMillis = settings.timeout.milliseconds + 5000
+        retentionMillis = settings.retention.milliseconds
+        drainMillis = drainTimeout.milliseconds
+    }
+
+    /// Whether delivery is paused by the circuit breaker.
+    var isCircuitOpen: Bool { breaker.isOpen }
+
+    /// Results waiting to be recorded.
+    var unrecorded: Int { uncommitted.count }
+
+    /// Starts a round at `now` under the latest settings (a reload changes them between rounds).
+    mutating func beginRound(now: Int64, settings: DeliverySettings, stopping: Bool) {
+        self.now = now
+        self.stopping = stopping
+        step = .heartbeat
+        wakeAt = now + Self.idleWait
+        if settings.rateLimit != rateLimit {
+            rateLimit = settings.rateLimit
+            bucket = bucket.withRate(rateLimit / Double(instances), now: now)
+        }
+        if settings.retry.maxDelay != breaker.maxPause {
+            breaker = CircuitBreaker(maxPause: settings.retry.maxDelay)
+        }
+        concurrency = settings.concurrency
+        leaseMillis = settings.timeout.milliseconds + 5000
+        retentionMillis = settings.retention.milliseconds
+    }
+
+    /// An attempt ended with this result (it is recorded at the next settle).
+    mutating func finished(_ result: JobResult, probe: Bool) {
+        inFlight -= 1
+        if probe { probing = false }
+        uncommitted.append(result)
+    }
+
+    /// The upstream answered well; returns a transition to log.
+    mutating func recordSuccess() -> CircuitBreaker.Transition? { breaker.recordSuccess() }
+
+    /// A retryable failure; returns a transition to log.
+    mutating func recordFailure() -> CircuitBreaker.Transition? { breaker.recordFailure(now: now) }
+
+    /// The upstream refused the token; returns a transition to log.
+    mutating func recordUnauthorized() -> CircuitBreaker.Transition? { breaker.recordUnauthorized(now: now) }
+
+    /// The store's count of live instances, or nil if the heartbeat failed (the share stays).
+    mutating func heartbeatAnswered(live: Int?) {
+        guard let live, max(1, live) != instances else { return }
+        instances = max(1, live)
+        bucket = bucket.withRate(rateLimit / Double(instances), now: now)
+    }
+
+    /// The settle named `claimed` jobs, or failed (nil): then its results stay for the next
+    /// round and stay in flight meanwhile, so nothing else claims them.
+    mutating func settled(claimed: Int?) {
+        guard case .awaitingSettle(let claim) = step else { return }
+        guard let claimed else {
+            storeFailures += 1
+            if let claim { bucket.giveBack(claim.limit) }
+            wakeAt = now + Self.idleWait
+            step = .done
+            return
+        }
+        storeFailures = 0
+        uncommitted.removeAll()
+        guard let claim else {
+            step = .done
+            return
+        }
+        inFlight += claimed
+        bucket.giveBack(claim.limit - claimed)
+        if claim.probe && claimed > 0 {
+            breaker.startProbe()
+            probing = true
+        }
+        step = .afterClaim(full: claimed == claim.limit)
+    }
+
+    /// When the next pending job is due, if the store could say.
+    mutating func nextDue(_ due: Int64?) {
+        if let due, due > now { wakeAt = min(wakeAt, due) }
+        step = .done
+    }
+
+    /// The next step of this round.
+    mutating func next() -> Action {
+        while true {
+            switch step {
+            case .heartbeat:
+                step = stopping ? .settle : .prune
+                if lastBeat.map({ now - $0 >= Self.heartbeatInterval }) ?? true {
+                    lastBeat = now
+                    return .heartbeat
+                }
+            case .prune:
+                step = .settle
+                if lastPrune.map({ now - $0 > Self.pruneInterval }) ?? true {
+                    lastPrune = now
+                    return .prune(olderThan: now - retentionMillis)
+                }
+            case .settle:
+                let claim = stopping ? nil : makeClaim()
+                if uncommitted.isEmpty && claim == nil {
+                    step = .done
+                    continue
+                }
+                step = .awaitingSettle(claim)
+                return .settle(results: uncommitted, claim: claim)
+            case .awaitingSettle:
+                // The worker did not answer the settle: treat it as failed.
+                settled(claimed: nil)
+            case .afterClaim(let full):
+                if full {
+                    step = .done
+                    // Every token found a job: more may be due at once, if there is room.
+                    if inFlight < concurrency && !probing { return .continueNow }
+                } else {
+                    step = .awaitingNextDue
+                    return .findNextDue
+                }
+            case .awaitingNextDue:
+                // The worker did not answer: sleep the default time.
+                step = .done
+            case .done:
+                return stopping ? drain() : .wait(until: storeFailures >= Self.storeFailureLimit ? now + Self.idleWait : wakeAt)
+            }
+        }
+    }
+
+    /// What to claim now, taking the tokens for it; nil when nothing may start.
+    private mutating func makeClaim() -> Claim? {
+        let free = concurrency - inFlight
+        guard free > 0, !probing else { return nil }
+        guard storeFailures < Self.storeFailureLimit || uncommitted.isEmpty else { return nil }
+        let permit = breaker.permit(now: now)
+        switch permit {
+        case .wait(let until):
+            wakeAt = min(wakeAt, until)
+            return nil
+        case .proceed, .probe:
+            let tokens = bucket.take(permit == .probe ? 1 : free, now: now)
+            guard tokens > 0 else {
+                wakeAt = min(wakeAt, bucket.nextTokenAt(now: now))
+                return nil
+            }
+            return Claim(limit: tokens, leaseUntil: now + leaseMillis, probe: permit == .probe)
+        }
+    }
+
+    private mutating func drain() -> Action {
+        if inFlight == 0 && (uncommitted.isEmpty || storeFailures >= Self.storeFailureLimit) { return .stop }
+        let deadline = drainDeadline ?? now + drainMillis
+        drainDeadline = deadline
+        if now >= deadline && !transfersCancelled {
+            transfersCancelled = true
+            return .cancelTransfers
+        }
+        return .wait(until: max(now + 1, min(deadline, now + Self.idleWait)))
+    }
+}

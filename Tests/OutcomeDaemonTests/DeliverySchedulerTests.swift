@@ -1,0 +1,207 @@
+import Testing
+@testable import OutcomeDaemon
+
+/// The delivery loop's decisions, driven by a fake clock: the worker's I/O is played by the test.
+struct DeliverySchedulerTests {
+    static func settings(concurrency: Int = 4, rateLimit: Double = 0, maxDelay: Duration = .seconds(60)) -> DeliverySettings {
+        var retry = RetryConfig()
+        retry.maxDelay = maxDelay
+        return DeliverySettings(
+            baseURL: "http://127.0.0.1:1", token: "t", timeout: .seconds(10), concurrency: concurrency,
+            rateLimit: rateLimit, retry: RetryPolicy(retry), dryRun: false, retention: .seconds(3600)
+        )
+    }
+
+    /// A scheduler and the settings its rounds run under; plays the worker's I/O.
+    struct Driver {
+        var scheduler: DeliveryScheduler
+        var settings: DeliverySettings
+
+        init(_ settings: DeliverySettings, drainTimeout: Duration = .seconds(10)) {
+            scheduler = DeliveryScheduler(settings: settings, drainTimeout: drainTimeout)
+            self.settings = settings
+        }
+
+        /// Runs one round and returns its actions, answering each I/O action as given: `due`
+        /// nil makes every settle fail.
+        mutating func round(
+            at now: Int64, settings newSettings: DeliverySettings? = nil, stopping: Bool = false,
+            live: Int? = 1, due: Int? = 0, claimable: Int = 0, nextDue: Int64? = nil
+        ) -> [DeliveryScheduler.Action] {
+            if let newSettings { settings = newSettings }
+            scheduler.beginRound(now: now, settings: settings, stopping: stopping)
+            var actions: [DeliveryScheduler.Action] = []
+            while actions.count < 20 {
+                let action = scheduler.next()
+                actions.append(action)
+                switch action {
+                case .heartbeat: scheduler.heartbeatAnswered(live: live)
+                case .settle(_, let claim): scheduler.settled(claimed: due.map { _ in min(claim?.limit ?? 0, claimable) })
+                case .findNextDue: scheduler.nextDue(nextDue)
+                case .prune, .cancelTransfers: break
+                case .wait, .continueNow, .stop: return actions
+                }
+            }
+            Issue.record("a round did not end: \(actions)")
+            return actions
+        }
+    }
+
+    static func claims(_ actions: [DeliveryScheduler.Action]) -> [DeliveryScheduler.Claim] {
+        actions.compactMap { if case .settle(_, let claim?) = $0 { claim } else { nil } }
+    }
+
+    @Test func anIdleQueueHeartbeatsPrunesClaimsAndSleepsUntilTheNextDueJob() {
+        var driver = Driver(Self.settings(), drainTimeout: .seconds(10))
+        let actions = driver.round(at: 1_000_000, nextDue: 1_000_300)
+        #expect(actions == [
+            .heartbeat,
+            .prune(olderThan: 1_000_000 - 3_600_000),
+            .settle(results: [], claim: .init(limit: 4, leaseUntil: 1_015_000, probe: false)),
+            .findNextDue,
+            .wait(until: 1_000_300),
+        ])
+        // Half a second later: no heartbeat, no prune, and with nothing due, a one-second sleep.
+        #expect(driver.round(at: 1_000_500).suffix(2) == [.findNextDue, .wait(until: 1_001_500)])
+        #expect(driver.round(at: 1_001_000).first == .heartbeat)
+    }
+
+    @Test func aFullClaimGoesRoundAgainUntilConcurrencyIsReached() {
+        var driver = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
+        // Three due of four asked for: the queue is empty, so it sleeps (nothing is due).
+        var actions = driver.round(at: 0, claimable: 3)
+        #expect(Self.claims(actions).map(\.limit) == [4])
+        #expect(actions.suffix(2) == [.findNextDue, .wait(until: 1000)])
+        actions = driver.round(at: 1, claimable: 1)
+        #expect(Self.claims(actions).map(\.limit) == [1])
+        #expect(actions.last == .wait(until: 1001), "full: it waits for an attempt to end")
+        #expect(driver.scheduler.inFlight == 4)
+        // An attempt ends: its result is recorded with the next claim, in one settle.
+        driver.scheduler.finished(.done(jobID: 7, status: 200), probe: false)
+        actions = driver.round(at: 2, claimable: 1)
+        #expect(actions.contains(.settle(results: [.done(jobID: 7, status: 200)], claim: .init(limit: 1, leaseUntil: 15_002, probe: false))))
+        #expect(driver.scheduler.unrecorded == 0)
+    }
+
+    @Test func aFullClaimWithRoomLeftContinuesAtOnce() {
+        var driver = Driver(Self.settings(concurrency: 8, rateLimit: 2), drainTimeout: .seconds(10))
+        let actions = driver.round(at: 0, claimable: 100)
+        #expect(Self.claims(actions).map(\.limit) == [2], "the bucket holds two tokens")
+        #expect(actions.last == .continueNow)
+        // No token left: it sleeps until the next one, half a second at 2/s.
+        #expect(driver.round(at: 0, claimable: 100).last == .wait(until: 500))
+    }
+
+    @Test(arguments: [(live: 1, share: 10), (live: 2, share: 5), (live: 5, share: 2)])
+    func theRateLimitIsSharedBetweenLiveInstances(live: Int, share: Int) {
+        var driver = Driver(Self.settings(concurrency: 32, rateLimit: 10), drainTimeout: .seconds(10))
+        var claimed = 0
+        var time: Int64 = 0
+        // Ten seconds of rounds with an endless backlog; every attempt ends at once.
+        while time <= 10_000 {
+            let actions = driver.round(at: time, settings: Self.settings(concurrency: 32, rateLimit: 10), live: live, claimable: 1000)
+            let count = Self.claims(actions).reduce(0) { $0 + $1.limit }
+            claimed += count
+            for id in 0..<count { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
+            if case .wait(let until) = actions.last { time = max(time + 1, until) }
+        }
+        // The first second holds a full bucket, the capacity of this instance's share.
+        let expected = share * 10 + (live == 1 ? 10 : share)
+        #expect(abs(claimed - expected) <= 1, "claimed \(claimed), expected about \(expected)")
+    }
+
+    @Test func anOpenCircuitStopsClaimsThenSendsOneProbeThenResumes() {
+        var driver = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
+        _ = driver.round(at: 0, claimable: 4)
+        for id in 0..<4 {
+            _ = driver.scheduler.recordFailure()
+            driver.scheduler.finished(.retry(jobID: Int64(id), status: 503, error: "503", nextAttemptAt: 100), probe: false)
+        }
+        _ = driver.round(at: 10, claimable: 1)
+        #expect(driver.scheduler.recordFailure() == .opened(.failures, pause: .seconds(5)))
+        driver.scheduler.finished(.retry(jobID: 9, status: 503, error: "503", nextAttemptAt: 100), probe: false)
+        // Open: the results are recorded and nothing is claimed until the pause ends.
+        var actions = driver.round(at: 20, claimable: 10)
+        #expect(actions.contains(.settle(results: [.retry(jobID: 9, status: 503, error: "503", nextAttemptAt: 100)], claim: nil)))
+        #expect(actions.last == .wait(until: 1020))
+        #expect(Self.claims(driver.round(at: 5009, claimable: 10)).isEmpty)
+        // The pause is over: one probe, and nothing else while it is out.
+        actions = driver.round(at: 5010, claimable: 10)
+        #expect(Self.claims(actions) == [.init(limit: 1, leaseUntil: 20_010, probe: true)])
+        #expect(Self.claims(driver.round(at: 5020, claimable: 10)).isEmpty)
+        // It succeeds: the circuit closes and the full concurrency comes back.
+        #expect(driver.scheduler.recordSuccess() == .closed)
+        driver.scheduler.finished(.done(jobID: 10, status: 200), probe: true)
+        #expect(Self.claims(driver.round(at: 5030, claimable: 10)).map(\.limit) == [4])
+    }
+
+    @Test func aStoreThatCannotRecordResultsStopsClaimsUntilItCanAgain() {
+        var driver = Driver(Self.settings(concurrency: 2), drainTimeout: .seconds(10))
+        _ = driver.round(at: 0, claimable: 2)
+        driver.scheduler.finished(.done(jobID: 1, status: 200), probe: false)
+        var time: Int64 = 100
+        for _ in 0..<3 {
+            let actions = driver.round(at: time, due: nil)
+            #expect(actions.last == .wait(until: time + 1000))
+            time += 1000
+        }
+        // Three failures in a row: the result is offered again, but no claim goes with it.
+        var actions = driver.round(at: time, due: nil)
+        #expect(actions.contains(.settle(results: [.done(jobID: 1, status: 200)], claim: nil)))
+        #expect(driver.scheduler.unrecorded == 1)
+        // The store is back: the result is recorded and claims resume.
+        time += 1000
+        actions = driver.round(at: time, claimable: 1)
+        #expect(actions.contains(.settle(results: [.done(jobID: 1, status: 200)], claim: nil)))
+        #expect(driver.scheduler.unrecorded == 0)
+        #expect(Self.claims(driver.round(at: time + 1, claimable: 1)).map(\.limit) == [1])
+    }
+
+    @Test func aFailedClaimWithNothingToRecordIsTriedAgainASecondLater() {
+        var driver = Driver(Self.settings(concurrency: 2), drainTimeout: .seconds(10))
+        for round in 0..<5 {
+            let time = Int64(round) * 1000
+            let actions = driver.round(at: time, due: nil)
+            #expect(Self.claims(actions).map(\.limit) == [2], "round \(round): a claim without results is never held back")
+            #expect(actions.last == .wait(until: time + 1000))
+        }
+    }
+
+    @Test func shutdownRecordsWhatEndsAndStopsWhenNothingIsInFlight() {
+        var driver = Driver(Self.settings(concurrency: 2), drainTimeout: .seconds(10))
+        _ = driver.round(at: 0, claimable: 2)
+        var actions = driver.round(at: 100, stopping: true, claimable: 2)
+        #expect(Self.claims(actions).isEmpty)
+        #expect(actions.last == .wait(until: 1100))
+        driver.scheduler.finished(.done(jobID: 1, status: 200), probe: false)
+        driver.scheduler.finished(.done(jobID: 2, status: 200), probe: false)
+        actions = driver.round(at: 200, stopping: true)
+        #expect(actions.suffix(2) == [.settle(results: [.done(jobID: 1, status: 200), .done(jobID: 2, status: 200)], claim: nil), .stop])
+    }
+
+    @Test func shutdownCancelsTransfersAtTheDrainTimeout() {
+        var driver = Driver(Self.settings(concurrency: 2), drainTimeout: .seconds(3))
+        _ = driver.round(at: 0, claimable: 1)
+        #expect(driver.round(at: 1000, stopping: true).last == .wait(until: 2000))
+        #expect(driver.round(at: 3500, stopping: true).last == .wait(until: 4000), "the deadline is set when shutdown begins")
+        #expect(driver.round(at: 4000, stopping: true).suffix(2) == [.cancelTransfers, .wait(until: 4001)])
+        driver.scheduler.finished(.release(jobID: 1, status: nil, error: "interrupted by shutdown", nextAttemptAt: 4001), probe: false)
+        #expect(driver.round(at: 4001, stopping: true).last == .stop)
+    }
+
+    @Test func shutdownGivesUpOnAStoreThatStaysDown() {
+        var driver = Driver(Self.settings(concurrency: 1), drainTimeout: .seconds(10))
+        _ = driver.round(at: 0, claimable: 1)
+        driver.scheduler.finished(.done(jobID: 1, status: 200), probe: false)
+        var last: DeliveryScheduler.Action?
+        for round in 1...3 { last = driver.round(at: Int64(round) * 1000, stopping: true, due: nil).last }
+        #expect(last == .stop, "after three failed attempts to record, the lease returns the job")
+    }
+
+    @Test func aReloadChangesConcurrencyAndRateBetweenRounds() {
+        var driver = Driver(Self.settings(concurrency: 2), drainTimeout: .seconds(10))
+        #expect(Self.claims(driver.round(at: 0)).map(\.limit) == [2])
+        #expect(Self.claims(driver.round(at: 10, settings: Self.settings(concurrency: 6))).map(\.limit) == [6])
+        #expect(Self.claims(driver.round(at: 20, settings: Self.settings(concurrency: 6, rateLimit: 3))).map(\.limit) == [3])
+    }
+}
