@@ -205,7 +205,7 @@ struct DeliveryScheduler: Sendable {
                 // The worker did not answer: sleep the default time.
                 step = .done
             case .done:
-                return stopping ? drain() : .wait(until: storeFailures >= Self.storeFailureLimit ? now + Self.idleWait : wakeAt)
+                return stopping ? drain() : .wait(until: wakeAt)
             }
         }
     }
