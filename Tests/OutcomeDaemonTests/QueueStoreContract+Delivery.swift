@@ -103,5 +103,28 @@ extension QueueStoreContractCase {
             #expect(recovered.state == .pending && recovered.lastError == "recovered after a restart" && recovered.leaseOwner == nil)
             #expect(try await Contract.job(store, superseded).state == .done)
         },
+        QueueStoreContractCase("a settle records a round's results and claims the next due jobs, skipping the calls it just put back") { store in
+            let a = try await Contract.queue(store, "k-a", call: "ca")
+            let b = try await Contract.queue(store, "k-b", call: "cb")
+            #expect(try await Contract.claim(store, "w", limit: 2).map(\.id) == [a, b])
+            let c = try await Contract.queue(store, "k-c", call: "cc")
+            let d = try await Contract.queue(store, "k-d", call: "cd")
+            let now = WallClock.milliseconds()
+            let claimed = try await store.settle(
+                [.done(jobID: a, status: 200), .retry(jobID: b, status: 503, error: "HTTP 503", nextAttemptAt: now + 60_000)],
+                claimLimit: 5, now: now, owner: "w", leaseUntil: now + 60_000
+            )
+            #expect(claimed.map(\.id) == [c, d], "b is pending again but not due for a minute")
+            #expect(claimed.allSatisfy { $0.state == .inFlight && $0.leaseOwner == "w" })
+            let done = try await Contract.job(store, a)
+            #expect(done.state == .done && done.attempts == 1 && done.lastStatus == 200)
+            let retried = try await Contract.job(store, b)
+            #expect(retried.state == .pending && retried.attempts == 1 && retried.lastError == "HTTP 503")
+            // Sent again after a failure the caller could not see through: nothing changes twice.
+            let again = try await store.settle([.done(jobID: a, status: 200)], claimLimit: 0, now: now, owner: "w", leaseUntil: now + 60_000)
+            #expect(again.isEmpty)
+            #expect(try await Contract.job(store, a).attempts == 1)
+            #expect(try await store.settle([], claimLimit: 0, now: now, owner: "w", leaseUntil: now).isEmpty)
+        },
     ]
 }

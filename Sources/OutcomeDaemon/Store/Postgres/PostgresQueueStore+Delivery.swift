@@ -10,41 +10,53 @@ extension PostgresQueueStore {
     public func claimDue(limit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
         guard limit > 0 else { return [] }
         return try await withSession { session in
-            guard let row = try await session.execute("""
-                SELECT t.now, EXISTS (
-                    SELECT 1 FROM jobs WHERE state = 'in_flight' AND lease_expires_at <= t.now AND lease_owner IS DISTINCT FROM \(owner)
-                ) FROM (SELECT \(unescaped: PostgresSession.now) AS now) t
-                """).first else { throw PostgresStoreFailure.missingRow }
-            let (databaseNow, leasesExpired) = try row.decode((Int64, Bool).self)
+            let (databaseNow, leasesExpired) = try await self.clockAndExpiredLeases(session, owner: owner)
             if leasesExpired {
                 try await self.expireLeases(session, now: databaseNow, owner: owner)
             }
             let lease = databaseNow + (leaseUntil - now)
             let jobs: [Job]
             do {
-                jobs = try await session.execute("""
-                    WITH due AS (
-                        SELECT j.id AS due_id FROM jobs j
-                        WHERE j.state = 'pending' AND j.next_attempt_at <= \(databaseNow)
-                          AND NOT EXISTS (SELECT 1 FROM jobs f WHERE f.call_id = j.call_id AND f.state = 'in_flight')
-                        ORDER BY j.next_attempt_at, j.id
-                        LIMIT \(limit)
-                        FOR UPDATE OF j SKIP LOCKED
-                    )
-                    UPDATE jobs SET state = 'in_flight', lease_owner = \(owner), lease_expires_at = \(lease), updated_at = \(databaseNow)
-                    FROM due WHERE jobs.id = due.due_id
-                    RETURNING \(unescaped: Job.postgresColumns)
-                    """).map(Job.init(postgresRow:))
+                jobs = try await self.claimTogether(session, limit: limit, now: databaseNow, owner: owner, lease: lease)
             } catch let error as PSQLError where error.isUniqueViolation {
-                jobs = try await self.claimOneByOne(session, limit: limit, now: databaseNow, owner: owner, lease: lease)
+                jobs = try await self.claimOneByOne(session, limit: limit, now: databaseNow, owner: owner, lease: lease, inTransaction: false)
             }
             return jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
         }
     }
 
+    /// The database's clock, and whether another instance let a lease expire.
+    func clockAndExpiredLeases(_ session: PostgresSession, owner: String) async throws -> (Int64, Bool) {
+        guard let row = try await session.execute("""
+            SELECT t.now, EXISTS (
+                SELECT 1 FROM jobs WHERE state = 'in_flight' AND lease_expires_at <= t.now AND lease_owner IS DISTINCT FROM \(owner)
+            ) FROM (SELECT \(unescaped: PostgresSession.now) AS now) t
+            """).first else { throw PostgresStoreFailure.missingRow }
+        return try row.decode((Int64, Bool).self)
+    }
+
+    /// Claims due jobs in one statement; fails on a unique violation when another instance put
+    /// one of their calls in flight after the statement looked.
+    func claimTogether(_ session: PostgresSession, limit: Int, now: Int64, owner: String, lease: Int64) async throws -> [Job] {
+        try await session.execute("""
+            WITH due AS (
+                SELECT j.id AS due_id FROM jobs j
+                WHERE j.state = 'pending' AND j.next_attempt_at <= \(now)
+                  AND NOT EXISTS (SELECT 1 FROM jobs f WHERE f.call_id = j.call_id AND f.state = 'in_flight')
+                ORDER BY j.next_attempt_at, j.id
+                LIMIT \(limit)
+                FOR UPDATE OF j SKIP LOCKED
+            )
+            UPDATE jobs SET state = 'in_flight', lease_owner = \(owner), lease_expires_at = \(lease), updated_at = \(now)
+            FROM due WHERE jobs.id = due.due_id
+            RETURNING \(unescaped: Job.postgresColumns)
+            """).map(Job.init(postgresRow:))
+    }
+
     /// Claims due jobs one at a time, skipping a job whose call another instance put in flight
     /// after this claim looked (the statement that claims them together failed on it).
-    func claimOneByOne(_ session: PostgresSession, limit: Int, now: Int64, owner: String, lease: Int64) async throws -> [Job] {
+    /// In a transaction each try runs under a savepoint, as a failed statement would end it.
+    func claimOneByOne(_ session: PostgresSession, limit: Int, now: Int64, owner: String, lease: Int64, inTransaction: Bool) async throws -> [Job] {
         let candidates = try await session.execute("""
             SELECT j.id FROM jobs j
             WHERE j.state = 'pending' AND j.next_attempt_at <= \(now)
@@ -54,6 +66,7 @@ extension PostgresQueueStore {
             """).map { try $0.decode(Int64.self) }
         var jobs: [Job] = []
         for id in candidates {
+            if inTransaction { try await session.execute("SAVEPOINT outcomed_claim_one") }
             do {
                 jobs += try await session.execute("""
                     UPDATE jobs SET state = 'in_flight', lease_owner = \(owner), lease_expires_at = \(lease), updated_at = \(now)
@@ -61,7 +74,9 @@ extension PostgresQueueStore {
                       AND NOT EXISTS (SELECT 1 FROM jobs f WHERE f.call_id = jobs.call_id AND f.state = 'in_flight')
                     RETURNING \(unescaped: Job.postgresColumns)
                     """).map(Job.init(postgresRow:))
+                if inTransaction { try await session.execute("RELEASE SAVEPOINT outcomed_claim_one") }
             } catch let error as PSQLError where error.isUniqueViolation {
+                if inTransaction { try await session.execute("ROLLBACK TO SAVEPOINT outcomed_claim_one") }
                 logger.debug("skipped a job whose call another instance put in flight", metadata: ["job_id": "\(id)"])
             }
         }
@@ -85,56 +100,92 @@ extension PostgresQueueStore {
         guard !results.isEmpty else { return }
         try await withSession { session in
             try await session.transaction {
-                let databaseNow = try await session.databaseNow()
-                // Locked in call order, as every writer locks jobs: no two wait for each other in a circle.
-                var held: [(id: Int64, callID: String)] = []
-                for row in try await session.execute("""
-                    SELECT id, call_id FROM jobs WHERE id = ANY(\(results.map(\.jobID))) AND state = 'in_flight' AND lease_owner = \(owner)
-                    ORDER BY call_id FOR UPDATE
-                    """) {
-                    held.append(try row.decode((Int64, String).self))
+                try await self.record(session, results, databaseNow: try await session.databaseNow(), now: now, owner: owner)
+            }
+        }
+    }
+
+    /// One delivery round in one transaction that commits without waiting for its WAL flush
+    /// (`synchronous_commit = off`), so delivery's bookkeeping does not queue behind intake's
+    /// flushes: a claim lost in a crash comes back when its lease expires, and a lost result
+    /// re-sends an idempotent PATCH. Intake's commits keep `synchronous_commit` on.
+    public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
+        guard !results.isEmpty || claimLimit > 0 else { return [] }
+        return try await withSession { session in
+            if claimLimit > 0 {
+                let (databaseNow, leasesExpired) = try await self.clockAndExpiredLeases(session, owner: owner)
+                if leasesExpired { try await self.expireLeases(session, now: databaseNow, owner: owner) }
+            }
+            let jobs = try await session.transaction {
+                let databaseNow: Int64 = try await session.value("SELECT \(unescaped: PostgresSession.now), set_config('synchronous_commit', 'off', true)")
+                if !results.isEmpty {
+                    try await self.record(session, results, databaseNow: databaseNow, now: now, owner: owner)
                 }
-                var done: [(id: Int64, status: Int?)] = []
-                var dead: [(id: Int64, status: Int?, error: String)] = []
-                var back: [(id: Int64, charge: Int, status: Int?, error: String?, next: Int64)] = []
-                for result in results {
-                    switch result {
-                    case .done(let id, let status): done.append((id, status))
-                    case .dead(let id, let status, let error): dead.append((id, status, error))
-                    case .retry(let id, let status, let error, let next): back.append((id, 1, status, error, next))
-                    case .release(let id, let status, let error, let next): back.append((id, 0, status, error, next))
-                    }
+                guard claimLimit > 0 else { return [Job]() }
+                let lease = databaseNow + (leaseUntil - now)
+                try await session.execute("SAVEPOINT outcomed_claim")
+                do {
+                    let jobs = try await self.claimTogether(session, limit: claimLimit, now: databaseNow, owner: owner, lease: lease)
+                    try await session.execute("RELEASE SAVEPOINT outcomed_claim")
+                    return jobs
+                } catch let error as PSQLError where error.isUniqueViolation {
+                    try await session.execute("ROLLBACK TO SAVEPOINT outcomed_claim")
+                    return try await self.claimOneByOne(session, limit: claimLimit, now: databaseNow, owner: owner, lease: lease, inTransaction: true)
                 }
-                if !done.isEmpty {
-                    try await session.execute("""
-                        UPDATE jobs SET state = 'done', attempts = attempts + 1, last_status = CASE WHEN r.has_status THEN r.status END,
-                                        last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = \(databaseNow)
-                        FROM unnest(\(done.map(\.id))::bigint[], \(done.map { $0.status ?? 0 })::bigint[], \(done.map { $0.status != nil })::boolean[])
-                             AS r(id, status, has_status)
-                        WHERE jobs.id = r.id AND jobs.state = 'in_flight' AND jobs.lease_owner = \(owner)
-                        """)
-                }
-                if !dead.isEmpty {
-                    try await session.execute("""
-                        UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_status = CASE WHEN r.has_status THEN r.status END,
-                                        last_error = r.error, lease_owner = NULL, lease_expires_at = NULL, updated_at = \(databaseNow)
-                        FROM unnest(\(dead.map(\.id))::bigint[], \(dead.map { $0.status ?? 0 })::bigint[], \(dead.map { $0.status != nil })::boolean[],
-                                    \(dead.map(\.error))::text[])
-                             AS r(id, status, has_status, error)
-                        WHERE jobs.id = r.id AND jobs.state = 'in_flight' AND jobs.lease_owner = \(owner)
-                        """)
-                }
-                let backByID = Dictionary(back.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-                let ordered = held.compactMap { held in backByID[held.id].map { (job: $0, callID: held.callID) } }
-                guard !ordered.isEmpty else { return }
-                try await session.redoingOnUniqueViolation {
-                    for (job, callID) in ordered {
-                        try await self.backToPending(
-                            session, id: job.id, callID: callID, charge: job.charge, status: job.status, error: job.error,
-                            next: databaseNow + (job.next - now), now: databaseNow, owner: owner
-                        )
-                    }
-                }
+            }
+            return jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+        }
+    }
+
+    /// Records the results of attempts in the current transaction.
+    func record(_ session: PostgresSession, _ results: [JobResult], databaseNow: Int64, now: Int64, owner: String) async throws {
+        // Locked in call order, as every writer locks jobs: no two wait for each other in a circle.
+        var held: [(id: Int64, callID: String)] = []
+        for row in try await session.execute("""
+            SELECT id, call_id FROM jobs WHERE id = ANY(\(results.map(\.jobID))) AND state = 'in_flight' AND lease_owner = \(owner)
+            ORDER BY call_id FOR UPDATE
+            """) {
+            held.append(try row.decode((Int64, String).self))
+        }
+        var done: [(id: Int64, status: Int?)] = []
+        var dead: [(id: Int64, status: Int?, error: String)] = []
+        var back: [(id: Int64, charge: Int, status: Int?, error: String?, next: Int64)] = []
+        for result in results {
+            switch result {
+            case .done(let id, let status): done.append((id, status))
+            case .dead(let id, let status, let error): dead.append((id, status, error))
+            case .retry(let id, let status, let error, let next): back.append((id, 1, status, error, next))
+            case .release(let id, let status, let error, let next): back.append((id, 0, status, error, next))
+            }
+        }
+        if !done.isEmpty {
+            try await session.execute("""
+                UPDATE jobs SET state = 'done', attempts = attempts + 1, last_status = CASE WHEN r.has_status THEN r.status END,
+                                last_error = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = \(databaseNow)
+                FROM unnest(\(done.map(\.id))::bigint[], \(done.map { $0.status ?? 0 })::bigint[], \(done.map { $0.status != nil })::boolean[])
+                     AS r(id, status, has_status)
+                WHERE jobs.id = r.id AND jobs.state = 'in_flight' AND jobs.lease_owner = \(owner)
+                """)
+        }
+        if !dead.isEmpty {
+            try await session.execute("""
+                UPDATE jobs SET state = 'dead', attempts = attempts + 1, last_status = CASE WHEN r.has_status THEN r.status END,
+                                last_error = r.error, lease_owner = NULL, lease_expires_at = NULL, updated_at = \(databaseNow)
+                FROM unnest(\(dead.map(\.id))::bigint[], \(dead.map { $0.status ?? 0 })::bigint[], \(dead.map { $0.status != nil })::boolean[],
+                            \(dead.map(\.error))::text[])
+                     AS r(id, status, has_status, error)
+                WHERE jobs.id = r.id AND jobs.state = 'in_flight' AND jobs.lease_owner = \(owner)
+                """)
+        }
+        let backByID = Dictionary(back.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        let ordered = held.compactMap { held in backByID[held.id].map { (job: $0, callID: held.callID) } }
+        guard !ordered.isEmpty else { return }
+        try await session.redoingOnUniqueViolation {
+            for (job, callID) in ordered {
+                try await self.backToPending(
+                    session, id: job.id, callID: callID, charge: job.charge, status: job.status, error: job.error,
+                    next: databaseNow + (job.next - now), now: databaseNow, owner: owner
+                )
             }
         }
     }
