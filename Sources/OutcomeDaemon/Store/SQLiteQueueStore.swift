@@ -36,6 +36,9 @@ public final class SQLiteQueueStore: Sendable {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             database = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets the writer to NORMAL when it turns WAL on, after prepareDatabase: a 202
+            // must survive a power cut, so intake's commits are FULL again (SPEC §4).
+            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(database)
             var probeConfiguration = Configuration()
             probeConfiguration.busyMode = .timeout(0.5)
