@@ -49,17 +49,34 @@ extension SQLiteQueueStore {
     /// first. A call that already has a job in flight is skipped, so a call's PATCHes never overlap.
     public func claimDue(limit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
         guard limit > 0 else { return [] }
-        return try await database.write { db in try Self.claim(db, limit: limit, now: now, owner: owner, leaseUntil: leaseUntil) }
+        return try await bookkeeping { db in try Self.claim(db, limit: limit, now: now, owner: owner, leaseUntil: leaseUntil) }
     }
 
-    /// Records a delivery round's results and claims the next jobs in one transaction: one
-    /// commit, so delivery's bookkeeping costs intake one fsync per round, not two.
+    /// Records a delivery round's results and claims the next jobs in one transaction.
     public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
         guard !results.isEmpty || claimLimit > 0 else { return [] }
-        return try await database.write { db in
+        return try await bookkeeping { db in
             try Self.record(results, db, now: now, owner: owner)
             guard claimLimit > 0 else { return [] }
             return try Self.claim(db, limit: claimLimit, now: now, owner: owner, leaseUntil: leaseUntil)
+        }
+    }
+
+    /// Delivery's writes commit without an fsync of their own (`synchronous=NORMAL`), so they
+    /// do not queue intake's commits behind theirs: a claim lost to a power cut comes back at
+    /// start, and a lost result re-sends an idempotent PATCH. The next intake commit's fsync
+    /// makes them durable too, as the WAL is written in order. Intake stays `FULL`.
+    func bookkeeping<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            guard let result else { throw StoreError(path: self.path, reason: "a delivery transaction returned nothing") }
+            return result
         }
     }
 
@@ -98,7 +115,7 @@ extension SQLiteQueueStore {
     /// still holds the job's lease; a job another instance took over is left to it.
     public func complete(_ results: [JobResult], now: Int64, owner: String) async throws {
         guard !results.isEmpty else { return }
-        try await database.write { db in try Self.record(results, db, now: now, owner: owner) }
+        try await bookkeeping { db in try Self.record(results, db, now: now, owner: owner) }
     }
 
     static func record(_ results: [JobResult], _ db: Database, now: Int64, owner: String) throws {
