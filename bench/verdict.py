@@ -67,11 +67,14 @@ def verdict(m):
         # Decision to PATCH, open loop at 20% of intake_events_per_s, on both stores.
         "e2e_rate": e2e["e2e_rate"],
         "e2e_rate_achieved": e2e["e2e_rate_achieved"],
+        # How late the generator sent its POSTs (p99): a lagging generator shows here first.
+        "e2e_send_lag_p99_ms": e2e["e2e_send_lag_p99_ms"],
         "e2e_p50_ms": e2e["e2e_p50_ms"],
         "e2e_p99_ms": e2e["e2e_p99_ms"],
         "e2e_offered": e2e["e2e_offered"],
         "e2e_delivered": e2e["e2e_delivered"],
         "pg_e2e_rate_achieved": pg_e2e["e2e_rate_achieved"],
+        "pg_e2e_send_lag_p99_ms": pg_e2e["e2e_send_lag_p99_ms"],
         "pg_e2e_p50_ms": pg_e2e["e2e_p50_ms"],
         "pg_e2e_p99_ms": pg_e2e["e2e_p99_ms"],
         "pg_e2e_delivered": pg_e2e["e2e_delivered"],
@@ -109,7 +112,7 @@ def self_check():
     wrk = lambda rps, p99=2.0: {"rps": rps, "p99_ms": p99}
     e2e = lambda achieved=200.0, p50=1.5, p99=6.0, delivered=2000: {
         "e2e_rate": 200, "e2e_rate_achieved": achieved, "e2e_p50_ms": p50, "e2e_p99_ms": p99,
-        "e2e_offered": 2000, "e2e_delivered": delivered}
+        "e2e_offered": 2000, "e2e_delivered": delivered, "e2e_send_lag_p99_ms": 0.5}
     good = {
         "sqlite": {"sqlite_commits_per_s": 5000}, "rules": {"rules_events_per_s": 20000},
         "floor": wrk(20000), "intake": wrk(4000), "pg_intake": wrk(2000), "mock": wrk(10000),
