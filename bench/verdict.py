@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""The verdict of `make bench` (scripts/bench): from the raw measurements of one run, the JSON
+object of SPEC §9: every figure, its reference measured in the same run, their ratio, and
+`budgets_missed`, the names of the ratios that do not hold.
+
+    verdict.py NAME=JSON ...
+
+Each argument is one measurement as JSON (a wrk summary, an `outcomed-bench` answer, or a
+number); scripts/bench passes them all. Run with no argument, it checks itself on made-up
+figures and exits non-zero if the verdict is wrong.
+"""
+import json
+import sys
+
+# SPEC §9. Each budget: a name (a key of the result), and whether the result meets it.
+BUDGETS = [
+    ("intake_over_floor", lambda r: r["intake_over_floor"] >= 0.20),
+    ("intake_p99_ms", lambda r: r["intake_p99_ms"] <= 50),
+    ("pg_intake_over_intake", lambda r: r["pg_intake_over_intake"] >= 0.5),
+    ("replay_over_ripgrep", lambda r: r["replay_over_ripgrep"] <= 1.0),
+    ("delivery_over_mock", lambda r: r["delivery_over_mock"] >= 0.30),
+    # A percentile that falls on an event never accepted or never delivered is -1.
+    ("e2e_p50_ms", lambda r: 0 <= r["e2e_p50_ms"] <= 5),
+    ("e2e_p99_ms", lambda r: 0 <= r["e2e_p99_ms"] <= 50),
+    ("pg_e2e_p50_ms", lambda r: 0 <= r["pg_e2e_p50_ms"] <= 5),
+    ("pg_e2e_p99_ms", lambda r: 0 <= r["pg_e2e_p99_ms"] <= 50),
+    ("rss_mb_idle_minus_floor", lambda r: r["rss_mb_idle_minus_floor"] <= 8),
+    ("rss_mb_load", lambda r: r["rss_mb_load"] <= 64),
+    ("rss_mb_1m_pending_over_load", lambda r: r["rss_mb_1m_pending_over_load"] <= 1.1),
+]
+# Not budgets but the validity of one: an open-loop generator below 95% of the rate it offered
+# measured a lighter load than the SPEC's, and every event offered must reach the mock.
+VALIDITY = [
+    ("e2e_generator", lambda r: r["e2e_rate_achieved"] >= 0.95 * r["e2e_rate"]),
+    ("pg_e2e_generator", lambda r: r["pg_e2e_rate_achieved"] >= 0.95 * r["e2e_rate"]),
+    ("e2e_delivered", lambda r: r["e2e_delivered"] == r["e2e_offered"]),
+    ("pg_e2e_delivered", lambda r: r["pg_e2e_delivered"] == r["e2e_offered"]),
+]
+
+
+def verdict(m):
+    """The result object from the measurements `m` (names as scripts/bench passes them)."""
+    intake, floor, pg_intake = m["intake"], m["floor"], m["pg_intake"]
+    e2e, pg_e2e = m["e2e"], m["pg_e2e"]
+    delivery = 50000 / m["delivery_seconds"]
+    r = {
+        # The machine: how fast its disk commits, so a slow disk shows apart from a slow program.
+        "sqlite_commits_per_s": m["sqlite"]["sqlite_commits_per_s"],
+        # Durable intake; the reference is the floor (the same stack answering a fixed 202).
+        "intake_events_per_s": intake["rps"],
+        "intake_p99_ms": intake["p99_ms"],
+        "floor_events_per_s": floor["rps"],
+        "floor_p99_ms": floor["p99_ms"],
+        "intake_over_floor": intake["rps"] / floor["rps"],
+        # The shared store (SPEC section 10), the same load; the reference is intake above.
+        "pg_intake_events_per_s": pg_intake["rps"],
+        "pg_intake_p99_ms": pg_intake["p99_ms"],
+        "pg_intake_over_intake": pg_intake["rps"] / intake["rps"],
+        # The back-test (median of three runs each, interleaved); the reference is ripgrep.
+        "replay_seconds": m["replay_seconds"],
+        "ripgrep_seconds": m["ripgrep_seconds"],
+        "replay_over_ripgrep": m["replay_seconds"] / m["ripgrep_seconds"],
+        # Delivery of a 50,000-job backlog; the reference is the mock's rate for the same PATCHes.
+        "delivery_patches_per_s": delivery,
+        "mock_patches_per_s": m["mock"]["rps"],
+        "delivery_over_mock": delivery / m["mock"]["rps"],
+        # Decision to PATCH, open loop at 20% of intake_events_per_s, on both stores.
+        "e2e_rate": e2e["e2e_rate"],
+        "e2e_rate_achieved": e2e["e2e_rate_achieved"],
+        # How late the generator sent its POSTs (p99): a lagging generator shows here first.
+        "e2e_send_lag_p99_ms": e2e["e2e_send_lag_p99_ms"],
+        "e2e_p50_ms": e2e["e2e_p50_ms"],
+        "e2e_p99_ms": e2e["e2e_p99_ms"],
+        "e2e_offered": e2e["e2e_offered"],
+        "e2e_delivered": e2e["e2e_delivered"],
+        "pg_e2e_rate_achieved": pg_e2e["e2e_rate_achieved"],
+        "pg_e2e_send_lag_p99_ms": pg_e2e["e2e_send_lag_p99_ms"],
+        "pg_e2e_p50_ms": pg_e2e["e2e_p50_ms"],
+        "pg_e2e_p99_ms": pg_e2e["e2e_p99_ms"],
+        "pg_e2e_delivered": pg_e2e["e2e_delivered"],
+        # Memory; the reference is the floor's idle RSS (RSS figures are read to 0.1 MB).
+        "rss_mb_idle": m["idle_rss"],
+        "floor_rss_mb_idle": m["floor_rss"],
+        "floor_libraries_rss_mb": m["floor_libraries"],
+        "rss_mb_idle_minus_floor": round(m["idle_rss"] - m["floor_rss"], 1),
+        "rss_mb_load": m["load_rss"],
+        "rss_mb_1m_pending": m["million_rss"],
+        "rss_mb_1m_pending_over_load": m["million_rss"] / m["load_rss"],
+        "million_pending_left": m["million"]["pending"],
+        # Not a budget: the rules alone on one core, in-process.
+        "rules_events_per_s": m["rules"]["rules_events_per_s"],
+    }
+    if pg_e2e["e2e_rate"] != e2e["e2e_rate"] or pg_e2e["e2e_offered"] != e2e["e2e_offered"]:
+        raise SystemExit("verdict: the two stores were offered different end-to-end loads")
+    missed = [name for name, holds in BUDGETS + VALIDITY if not holds(r)]
+    # Judged on the exact figures above; rounded only to be read.
+    for key, value in r.items():
+        if key.endswith("_per_s"):
+            r[key] = round(value)
+        elif key.endswith("_minus_floor"):
+            r[key] = round(value, 1)
+        elif "_over_" in key:
+            r[key] = round(value, 3)
+        elif key.endswith("_ms") or key.endswith("_seconds"):
+            r[key] = round(value, 2)
+    r["budgets_missed"] = missed
+    return r
+
+
+def self_check():
+    """Made-up figures where every budget holds, then each broken in turn."""
+    wrk = lambda rps, p99=2.0: {"rps": rps, "p99_ms": p99}
+    e2e = lambda achieved=200.0, p50=1.5, p99=6.0, delivered=2000: {
+        "e2e_rate": 200, "e2e_rate_achieved": achieved, "e2e_p50_ms": p50, "e2e_p99_ms": p99,
+        "e2e_offered": 2000, "e2e_delivered": delivered, "e2e_send_lag_p99_ms": 0.5}
+    good = {
+        "sqlite": {"sqlite_commits_per_s": 5000}, "rules": {"rules_events_per_s": 20000},
+        "floor": wrk(20000), "intake": wrk(4000), "pg_intake": wrk(2000), "mock": wrk(10000),
+        "e2e": e2e(), "pg_e2e": e2e(), "million": {"pending": 999000},
+        "floor_rss": 30.0, "floor_libraries": 10.0, "idle_rss": 38.0, "load_rss": 50.0,
+        "million_rss": 55.0, "delivery_seconds": 50000 / 3000, "replay_seconds": 1.0, "ripgrep_seconds": 1.0,
+    }
+    failures = []
+    def expect(change, missed):
+        got = verdict({**good, **change})["budgets_missed"]
+        if got != missed:
+            failures.append(f"{change}: expected {missed}, got {got}")
+    expect({}, [])
+    expect({"intake": wrk(3999)}, ["intake_over_floor"])
+    expect({"intake": wrk(4000, 50.01), "pg_intake": wrk(1999)}, ["intake_p99_ms", "pg_intake_over_intake"])
+    expect({"replay_seconds": 1.01}, ["replay_over_ripgrep"])
+    expect({"delivery_seconds": 50000 / 2999}, ["delivery_over_mock"])
+    expect({"e2e": e2e(p50=5.01, p99=-1)}, ["e2e_p50_ms", "e2e_p99_ms"])
+    expect({"pg_e2e": e2e(achieved=189.9)}, ["pg_e2e_generator"])
+    expect({"e2e": e2e(delivered=1999)}, ["e2e_delivered"])
+    expect({"idle_rss": 38.1, "load_rss": 64.1, "million_rss": 70.6}, ["rss_mb_idle_minus_floor", "rss_mb_load", "rss_mb_1m_pending_over_load"])
+    for failure in failures:
+        print("verdict self-check: " + failure, file=sys.stderr)
+    return 1 if failures else 0
+
+
+def main(argv):
+    if len(argv) == 1:
+        return self_check()
+    measurements = {}
+    for argument in argv[1:]:
+        name, _, value = argument.partition("=")
+        measurements[name] = json.loads(value)
+    print(json.dumps(verdict(measurements)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
