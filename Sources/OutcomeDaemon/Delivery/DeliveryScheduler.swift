@@ -31,7 +31,8 @@ struct DeliveryScheduler: Sendable {
     struct Claim: Sendable, Equatable {
         /// At most this many jobs.
         var limit: Int
-        /// The lease's end: it outlives the transfer's own timeout, so it never ends mid-PATCH.
+        /// The lease's end: it outlives a wait for a slot and the transfer's own timeout, so it
+        /// never ends mid-PATCH.
         var leaseUntil: Int64
         /// Whether this is the circuit breaker's single probe.
         var probe: Bool
@@ -81,7 +82,7 @@ struct DeliveryScheduler: Sendable {
         bucket = TokenBucket(rate: settings.rateLimit)
         concurrency = settings.concurrency
         rateLimit = settings.rateLimit
-        leaseMillis = settings.timeout.milliseconds + 5000
+        leaseMillis = Self.leaseMillis(settings)
         retentionMillis = settings.retention.milliseconds
         drainMillis = drainTimeout.milliseconds
     }
@@ -106,9 +107,18 @@ struct DeliveryScheduler: Sendable {
             breaker = CircuitBreaker(maxPause: settings.retry.maxDelay)
         }
         concurrency = settings.concurrency
-        leaseMillis = settings.timeout.milliseconds + 5000
+        leaseMillis = Self.leaseMillis(settings)
         retentionMillis = settings.retention.milliseconds
     }
+
+    /// Claimed jobs wait at most for one PATCH before their own (see `claimWindow`).
+    static func leaseMillis(_ settings: DeliverySettings) -> Int64 {
+        2 * settings.timeout.milliseconds + 5000
+    }
+
+    /// Jobs claimed and not yet finished: twice the PATCH slots, so each slot has its next job
+    /// in hand when a PATCH ends, and a round need not come between two PATCHes.
+    var claimWindow: Int { 2 * concurrency }
 
     /// An attempt ended with this result (it is recorded at the next settle).
     mutating func finished(_ result: JobResult, probe: Bool) {
@@ -196,7 +206,7 @@ struct DeliveryScheduler: Sendable {
                 if full {
                     step = .done
                     // Every token found a job: more may be due at once, if there is room.
-                    if inFlight < concurrency && !probing { return .continueNow }
+                    if inFlight < claimWindow && !probing { return .continueNow }
                 } else {
                     step = .awaitingNextDue
                     return .findNextDue
@@ -212,7 +222,7 @@ struct DeliveryScheduler: Sendable {
 
     /// What to claim now, taking the tokens for it; nil when nothing may start.
     private mutating func makeClaim() -> Claim? {
-        let free = concurrency - inFlight
+        let free = claimWindow - inFlight
         guard free > 0, !probing else { return nil }
         guard storeFailures < Self.storeFailureLimit || uncommitted.isEmpty else { return nil }
         let permit = breaker.permit(now: now)

@@ -44,6 +44,8 @@ extension DeliveryWorker {
         switch completion.attempt {
         case .cancelled:
             return .release(jobID: job.id, status: nil, error: "interrupted by shutdown", nextAttemptAt: now)
+        case .paused:
+            return .release(jobID: job.id, status: nil, error: "not sent: delivery paused by the circuit breaker", nextAttemptAt: now)
         case .dryRun:
             OutcomedMetrics.delivery(result: "done", status: nil, duration: nil)
             metadata["event"] = "would_patch"

@@ -13,6 +13,8 @@ public final class DeliveryWorker: Service, Sendable {
         case response(UpstreamResponse)
         case transport(TransportError)
         case cancelled
+        /// Not sent: the circuit opened while the job waited for a slot.
+        case paused
         case dryRun
     }
 
@@ -30,6 +32,8 @@ public final class DeliveryWorker: Service, Sendable {
     let random: @Sendable () -> Double
     private let wakeup = Wakeup()
     private let completions = Mutex<[Completion]>([])
+    private let lanes = Mutex(Lanes())
+    let stopping = Atomic<Bool>(false)
     private let heartbeat = Atomic<Int64>(0)
     let circuitOpen = Atomic<Bool>(false)
     /// How long in-flight PATCHes get to finish at shutdown.
@@ -94,20 +98,50 @@ public final class DeliveryWorker: Service, Sendable {
         if recovered > 0 {
             logger.notice("recovered in-flight jobs", metadata: ["event": "started", "recovered": "\(recovered)"])
         }
-        let stopping = Atomic<Bool>(false)
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                await loop(group: &group, stopping: stopping)
+                await loop(group: &group)
             }
         } onGracefulShutdown: {
-            stopping.store(true, ordering: .relaxed)
+            self.stopping.store(true, ordering: .relaxed)
             self.wakeup.signal()
         }
         _ = try? await store.releaseAllInFlight(now: now(), owner: instanceID)
     }
 
+    /// Claimed jobs waiting for a PATCH slot, and the slots in use (at most `api.concurrency`).
+    /// A lane that ends a PATCH starts the next waiting job at once, without a round of the
+    /// loop, so a store busy with intake's commits does not hold PATCHes back.
+    struct Lanes: Sendable {
+        var waiting: [(job: Job, probe: Bool)] = []
+        var busy = 0
+    }
+
+    /// PATCHes waiting jobs one after another until none waits; a job whose turn comes while the
+    /// circuit is open (it was claimed before) or at shutdown goes back uncharged instead.
+    private func runLane() async {
+        while let (job, probe) = lanes.withLock({ lanes -> (Job, Bool)? in
+            guard !lanes.waiting.isEmpty else {
+                lanes.busy -= 1
+                return nil
+            }
+            return lanes.waiting.removeFirst()
+        }) {
+            let attempt: Attempt
+            if stopping.load(ordering: .relaxed) || Task.isCancelled {
+                attempt = .cancelled
+            } else if circuitOpen.load(ordering: .relaxed) && !probe {
+                attempt = .paused
+            } else {
+                attempt = await self.attempt(job, settings: settings.withLock { $0 })
+            }
+            completions.withLock { $0.append(Completion(job: job, attempt: attempt, probe: probe)) }
+            wakeup.signal()
+        }
+    }
+
     /// Does the I/O the scheduler asks for, round after round, until it says stop.
-    private func loop(group: inout DiscardingTaskGroup, stopping: borrowing Atomic<Bool>) async {
+    private func loop(group: inout DiscardingTaskGroup) async {
         var scheduler = DeliveryScheduler(settings: settings.withLock { $0 }, drainTimeout: drainTimeout)
         while true {
             let time = now()
@@ -144,12 +178,14 @@ public final class DeliveryWorker: Service, Sendable {
                     if probe, let job = jobs.first, scheduler.breaker.reason == .unauthorized {
                         logger.error("probing the upstream with a refused token", metadata: ["event": "circuit_open", "reason": "unauthorized", "job_id": "\(job.id)"])
                     }
-                    for job in jobs {
-                        group.addTask {
-                            let attempt = await self.attempt(job, settings: current)
-                            self.completions.withLock { $0.append(Completion(job: job, attempt: attempt, probe: probe)) }
-                            self.wakeup.signal()
-                        }
+                    let starting = lanes.withLock { lanes in
+                        lanes.waiting += jobs.map { ($0, probe) }
+                        let starting = max(0, min(lanes.waiting.count, current.concurrency - lanes.busy))
+                        lanes.busy += starting
+                        return starting
+                    }
+                    for _ in 0..<starting {
+                        group.addTask { await self.runLane() }
                     }
                 case .findNextDue:
                     scheduler.nextDue(try? await store.nextDueAt(now: time))
