@@ -27,7 +27,8 @@ public enum StoreOpener {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            let store = PostgresQueueStore(client: client, location: url.redacted, logger: logger)
+            // Half the pool (at most 4) for intake's commits, the rest for delivery and the operator.
+            let store = PostgresQueueStore(client: client, location: url.redacted, intakeCommitsAtOnce: min(4, postgres.pool / 2), logger: logger)
             do {
                 try await store.migrate()
             } catch let error as PSQLError {

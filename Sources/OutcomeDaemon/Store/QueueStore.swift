@@ -17,6 +17,9 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
     /// than when their leases expire.
     var recoversInFlightAtStart: Bool { get }
 
+    /// How many intake commits may run at once: one for a store with a single writer.
+    var intakeCommitsAtOnce: Int { get }
+
     /// Commits records in one transaction: each event is stored and its decision queued, or
     /// found to be a duplicate. Returns one receipt per record, in order; gives up at `deadline`.
     func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?) async throws -> [IntakeReceipt]

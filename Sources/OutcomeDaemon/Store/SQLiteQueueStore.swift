@@ -64,6 +64,9 @@ extension SQLiteQueueStore: QueueStore {
     /// One process at a time holds the embedded store (`StoreLock`).
     public var recoversInFlightAtStart: Bool { true }
 
+    /// SQLite has one writer.
+    public var intakeCommitsAtOnce: Int { 1 }
+
     /// One process at a time: it has all of the rate limit.
     public func heartbeat(owner: String, now: Int64) async throws -> Int { 1 }
 

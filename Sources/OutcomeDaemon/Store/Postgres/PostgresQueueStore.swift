@@ -25,6 +25,8 @@ public final class PostgresQueueStore: Sendable {
     public let location: String
     /// How long a commit may wait for a connection or a lock before it fails.
     public let busyTimeout: Duration
+    /// How many intake commits may run at once, each on a connection of its own.
+    public let intakeCommitsAtOnce: Int
     let logger: Logger
     /// About an event's worth of incompressible bytes, which the readiness probe writes.
     let probePadding: ByteBuffer
@@ -32,11 +34,13 @@ public final class PostgresQueueStore: Sendable {
     /// The channel a commit that queued a job notifies; instances `LISTEN` on it to wake up.
     public static let notificationChannel = "outcomed_jobs"
 
-    /// Creates a store over `client`, which the caller runs.
-    public init(client: PostgresClient, location: String, busyTimeout: Duration = .seconds(5), logger: Logger) {
+    /// Creates a store over `client`, which the caller runs; `intakeCommitsAtOnce` should leave
+    /// some of the client's connections to delivery.
+    public init(client: PostgresClient, location: String, busyTimeout: Duration = .seconds(5), intakeCommitsAtOnce: Int = 2, logger: Logger) {
         self.client = client
         self.location = location
         self.busyTimeout = busyTimeout
+        self.intakeCommitsAtOnce = max(1, intakeCommitsAtOnce)
         self.logger = logger
         var generator = SystemRandomNumberGenerator()
         probePadding = ByteBuffer(bytes: (0..<16_384).map { _ in UInt8.random(in: 0...255, using: &generator) })

@@ -15,6 +15,13 @@ struct PostgresSession: Sendable {
         try await connection.query(query, logger: logger).collect()
     }
 
+    /// Runs a statement prepared once per connection and returns all its rows.
+    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        var rows: [Statement.Row] = []
+        for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+        return rows
+    }
+
     /// The first column of the first row, which the query must return.
     func value<Value: PostgresDecodable>(_ query: PostgresQuery, as type: Value.Type = Value.self) async throws -> Value {
         guard let row = try await execute(query).first else { throw PostgresStoreFailure.missingRow }
