@@ -5,6 +5,11 @@ import Testing
 struct AsciiWordsTests {
     static let words = ["no", "not", "dont", "call", "me", "back", "abcdefgh", "abcdefghi", "appointment", "x1", "42", "a"]
 
+    struct Found: WordSink {
+        var words: [[Int32]] = []
+        mutating func feed(_ word: Int32, clause: Int32) { words.append([word, clause]) }
+    }
+
     static func vocabulary() -> Vocabulary {
         var vocabulary = Vocabulary()
         for word in words { vocabulary.intern(word) }
@@ -27,13 +32,11 @@ struct AsciiWordsTests {
         let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: size)
         defer { scratch.deallocate() }
         var clause: Int32 = 3
-        var found: [[Int32]] = []
+        var found = Found()
         Array(text.utf8).withUnsafeBufferPointer { bytes in
-            words.forEachWord(in: bytes, clause: &clause, scratch: scratch, long: { ids[String(decoding: $0, as: UTF8.self)] ?? -1 }) { id, clause in
-                found.append([id, clause])
-            }
+            words.forEachWord(in: bytes, clause: &clause, scratch: scratch, long: { ids[String(decoding: $0, as: UTF8.self)] ?? -1 }, into: &found)
         }
-        return (found, clause)
+        return (found.words, clause)
     }
 
     @Test(arguments: [

@@ -84,17 +84,17 @@ final class AsciiWords: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with each word's id (-1 when it is not in the vocabulary) and clause number,
-    /// for ASCII `bytes`. Words longer than 8 bytes, or with apostrophes, are folded into `scratch`
+    /// Feeds `sink` each word's id (-1 when it is not in the vocabulary) and clause number, for
+    /// ASCII `bytes`. Words longer than 8 bytes, or with apostrophes, are folded into `scratch`
     /// (of at least 8 bytes; a word that does not fit is unknown) and those still longer than
     /// 8 bytes are named by `long`. Clause numbers start at `clause` and grow as `Tokenizer`'s do.
     @inline(__always)
-    func forEachWord(
+    func forEachWord<Sink: WordSink>(
         in bytes: UnsafeBufferPointer<UInt8>,
         clause: inout Int32,
         scratch: UnsafeMutableBufferPointer<UInt8>,
         long: (UnsafeBufferPointer<UInt8>) -> Int32,
-        _ body: (Int32, Int32) -> Void
+        into sink: inout Sink
     ) {
         guard let base = bytes.baseAddress else {
             clause += 1
@@ -125,7 +125,7 @@ final class AsciiWords: @unchecked Sendable {
                     ? UInt64(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
                     : Self.key(UnsafeBufferPointer(start: base + start, count: length))
                 let mask: UInt64 = length == 8 ? ~0 : (1 &<< (8 &* UInt64(length))) &- 1
-                body(id(ofKey: (key | 0x2020_2020_2020_2020) & mask), clause)
+                sink.feed(id(ofKey: (key | 0x2020_2020_2020_2020) & mask), clause: clause)
                 continue
             }
             var folded = 0
@@ -141,11 +141,11 @@ final class AsciiWords: @unchecked Sendable {
             guard folded > 0 else { continue }
             let word = UnsafeBufferPointer(rebasing: scratch[0..<folded])
             if !fits {
-                body(-1, clause)
+                sink.feed(-1, clause: clause)
             } else if folded <= 8 {
-                body(id(ofKey: Self.key(word)), clause)
+                sink.feed(id(ofKey: Self.key(word)), clause: clause)
             } else {
-                body(long(word), clause)
+                sink.feed(long(word), clause: clause)
             }
         }
         clause += 1

@@ -95,9 +95,7 @@ final class PhraseTable: @unchecked Sendable {
             text.makeContiguousUTF8()
             let ascii: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
                 guard Tokenizer.isASCII(bytes) else { return false }
-                asciiWords.forEachWord(in: bytes, clause: &clause, scratch: scratch, long: { lookup($0, hash: Tokenizer.hash($0)) }) { word, clause in
-                    matcher.feed(word, clause: clause)
-                }
+                asciiWords.forEachWord(in: bytes, clause: &clause, scratch: scratch, long: { lookup($0, hash: Tokenizer.hash($0)) }, into: &matcher)
                 return true
             }
             if ascii != true {

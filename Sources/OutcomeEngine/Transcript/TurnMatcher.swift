@@ -1,6 +1,6 @@
 /// Finds the phrases in one turn as its words arrive, and records each occurrence with the
 /// negator among the 3 words before it in the same clause (SPEC §3).
-struct TurnMatcher {
+struct TurnMatcher: WordSink {
     let automaton: PhraseAutomaton
     let negators: UnsafeBufferPointer<Bool>
     /// The last words' ids (first half) and clauses (second half), by position modulo `mask + 1`.
