@@ -7,6 +7,7 @@ import OutcomeEngine
 struct ParallelLineDecoder {
     /// One line's result.
     enum Item: Sendable {
+        /// A call and its decision; the event's transcript is left empty, as it has been decided.
         case event(CallEvent, Decision)
         case ignored
         case invalid(line: Int, reason: String)
@@ -45,7 +46,11 @@ struct ParallelLineDecoder {
                 do {
                     switch try CallEvent.normalize(parser.parse(buffer: line)) {
                     case .ignored: item = .ignored
-                    case .event(let event): item = .event(event, rules.decide(event))
+                    case .event(var event):
+                        let decision = rules.decide(event)
+                        // Callers read the call, not its turns: they are freed here, not on the thread that hands results over in order.
+                        event.transcript = Transcript()
+                        item = .event(event, decision)
                     }
                 } catch {
                     item = .invalid(line: number, reason: "\(error)")
