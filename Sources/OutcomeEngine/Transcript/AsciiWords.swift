@@ -100,6 +100,9 @@ final class AsciiWords: @unchecked Sendable {
             clause += 1
             return
         }
+        // A local copy, so the sink's state can live in registers rather than behind the inout.
+        var local = sink
+        defer { sink = local }
         let classes = UnsafeBufferPointer(self.classes)
         let count = bytes.count
         var index = 0
@@ -125,7 +128,7 @@ final class AsciiWords: @unchecked Sendable {
                     ? UInt64(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
                     : Self.key(UnsafeBufferPointer(start: base + start, count: length))
                 let mask: UInt64 = length == 8 ? ~0 : (1 &<< (8 &* UInt64(length))) &- 1
-                sink.feed(id(ofKey: (key | 0x2020_2020_2020_2020) & mask), clause: clause)
+                local.feed(id(ofKey: (key | 0x2020_2020_2020_2020) & mask), clause: clause)
                 continue
             }
             var folded = 0
@@ -141,11 +144,11 @@ final class AsciiWords: @unchecked Sendable {
             guard folded > 0 else { continue }
             let word = UnsafeBufferPointer(rebasing: scratch[0..<folded])
             if !fits {
-                sink.feed(-1, clause: clause)
+                local.feed(-1, clause: clause)
             } else if folded <= 8 {
-                sink.feed(id(ofKey: Self.key(word)), clause: clause)
+                local.feed(id(ofKey: Self.key(word)), clause: clause)
             } else {
-                sink.feed(long(word), clause: clause)
+                local.feed(long(word), clause: clause)
             }
         }
         clause += 1
