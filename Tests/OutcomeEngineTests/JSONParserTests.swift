@@ -36,6 +36,20 @@ struct JSONParserTests {
         }
     }
 
+    /// Strings are scanned eight bytes at a time: a quote, an escape or a control character at
+    /// any place in a word, and text around them that is not ASCII, must be found where they are.
+    @Test(arguments: 0..<20)
+    func findsWhatEndsOrBreaksAStringAtEveryPlace(at place: Int) throws {
+        let before = String(repeating: "é", count: place / 2) + String(repeating: "a", count: place % 2)
+        let after = "bcdefghijklmnopqrstu"
+        #expect(try JSONParser().parse("\"\(before)\\n\(after)\"") == .string(before + "\n" + after))
+        #expect(try JSONParser().parse("[\"\(before)\",\"\(after)\"]") == .array([.string(before), .string(after)]))
+        let control = "\"\(before)\u{1}\(after)\""
+        #expect(throws: JSONParseError(offset: 1 + before.utf8.count, reason: "control character in a string")) { try JSONParser().parse(control) }
+        let escapedThenControl = "\"\\t\(before)\u{1F}\(after)\""
+        #expect(throws: JSONParseError(offset: 3 + before.utf8.count, reason: "control character in a string")) { try JSONParser().parse(escapedThenControl) }
+    }
+
     @Test func acceptsNestingUpToTheLimitAndRejectsDeeper() throws {
         let ok = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
         _ = try JSONParser().parse(ok)

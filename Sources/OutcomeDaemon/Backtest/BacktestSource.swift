@@ -74,8 +74,8 @@ public enum BacktestSource: Sendable {
     }
 
     /// Calls `body` with each call event and the decision `rules` give it, in input order. A
-    /// JSON-lines file is decided on both cores (`ParallelLineDecoder`); the store and a folder
-    /// are read one event at a time.
+    /// JSON-lines file is decided on both cores (`ParallelLineDecoder`), and its events come
+    /// without their transcripts; the store and a folder are read one event at a time.
     public func forEachDecided(rules: RuleSet, warn: (String) -> Void, _ body: (BacktestEvent, Decision) throws -> Void) throws -> Skipped {
         guard case .exported(let path) = self, Self.isRegularFile(path) else {
             return try forEach(warn: warn) { item in try body(item, rules.decide(item.event)) }

@@ -1,12 +1,13 @@
 import Dispatch
 import OutcomeEngine
 
-/// The back-test's batch path over a JSON-lines file: lines are read in batches, each batch is
-/// parsed, normalised and decided on both cores, and the results are handed over one at a time
-/// in file order, so every count, example and warning is what one core reading in order gives.
+/// The back-test's batch path over a JSON-lines file: lines are read in batches, in place in the
+/// reader's buffer; each batch is parsed, normalised and decided on both cores, and the results
+/// are handed over one at a time in file order, so every count, example and warning is what one core reading in order gives.
 struct ParallelLineDecoder {
     /// One line's result.
     enum Item: Sendable {
+        /// A call and its decision; the event's transcript is left empty, as it has been decided.
         case event(CallEvent, Decision)
         case ignored
         case invalid(line: Int, reason: String)
@@ -19,40 +20,37 @@ struct ParallelLineDecoder {
 
     /// Calls `body` with each non-blank line's result, in file order.
     func forEach(_ body: (Item) throws -> Void) throws {
-        var batch: [(bytes: [UInt8], number: Int)] = []
-        batch.reserveCapacity(batchLines)
-        func flush() throws {
+        try JSONLinesReader(path: path).forEachBatch(limit: batchLines) { batch in
             for item in decide(batch) { try body(item) }
-            batch.removeAll(keepingCapacity: true)
         }
-        try JSONLinesReader(path: path).forEachLine { line, number in
-            batch.append((Array(line), number))
-            if batch.count == batchLines { try flush() }
-        }
-        try flush()
     }
 
-    private func decide(_ batch: [(bytes: [UInt8], number: Int)]) -> [Item] {
+    private func decide(_ batch: [(line: UnsafeBufferPointer<UInt8>, number: Int)]) -> [Item] {
         guard !batch.isEmpty else { return [] }
         let results = UnsafeMutableBufferPointer<Item>.allocate(capacity: batch.count)
         defer {
             results.deinitialize()
             results.deallocate()
         }
-        // Each worker writes only its own stride of indices, so the buffer is never shared.
+        // Each worker writes only its own stride of indices, so the buffer is never shared; the
+        // lines are only read, and outlive the workers.
         nonisolated(unsafe) let slots = results
+        nonisolated(unsafe) let batch = batch
         let rules = self.rules
         let workers = min(self.workers, batch.count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let parser = JSONParser()
             for index in stride(from: worker, to: batch.count, by: workers) {
-                let (bytes, number) = batch[index]
+                let (line, number) = batch[index]
                 let item: Item
                 do {
-                    let normalized = try bytes.withUnsafeBufferPointer { try CallEvent.normalize(parser.parse(buffer: $0)) }
-                    switch normalized {
+                    switch try CallEvent.normalize(parser.parse(buffer: line)) {
                     case .ignored: item = .ignored
-                    case .event(let event): item = .event(event, rules.decide(event))
+                    case .event(var event):
+                        let decision = rules.decide(event)
+                        // Callers read the call, not its turns: they are freed here, not on the thread that hands results over in order.
+                        event.transcript = Transcript()
+                        item = .event(event, decision)
                     }
                 } catch {
                     item = .invalid(line: number, reason: "\(error)")

@@ -146,6 +146,7 @@ private struct Reader {
         let start = index
         index += 1
         let contentStart = index
+        skipPlainBytes()
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -165,6 +166,22 @@ private struct Reader {
         throw error("unterminated string", at: start)
     }
 
+    /// Moves past bytes that need no attention in a string (no quote, backslash or control
+    /// character), eight at a time; the byte loops that follow find the exact place.
+    @inline(__always)
+    mutating func skipPlainBytes() {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= bytes.count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            // A byte of zero in `quote` or `backslash`, or below 0x20 in `word`, sets its high bit here.
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            if special & highs != 0 { return }
+            index += 8
+        }
+    }
+
     mutating func escapedString(start: Int, contentStart: Int) throws(JSONParseError) -> String {
         var scratch: [UInt8] = []
         scratch.reserveCapacity(2 * (index - contentStart) + 64)
@@ -172,6 +189,7 @@ private struct Reader {
         while index < bytes.count {
             // Plain bytes between escapes are copied a run at a time (transcripts escape every line break).
             let runStart = index
+            skipPlainBytes()
             while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
                 index += 1
             }

@@ -23,10 +23,3 @@ public struct PhraseIndex: Sendable {
         return id
     }
 }
-
-/// A known word of a turn: its id, its clause, and its position among all the turn's words.
-struct Token {
-    var word: Int32
-    var clause: Int32
-    var position: Int32
-}

@@ -9,12 +9,10 @@ final class PhraseTable: @unchecked Sendable {
     private let starts: UnsafeMutableBufferPointer<Int>
     private let bytes: UnsafeMutableBufferPointer<UInt8>
     private let negators: UnsafeMutableBufferPointer<Bool>
-    /// Phrases by first word, as ranges `firstStart[w]..<firstStart[w + 1]` of `byFirst`.
-    private let firstStart: UnsafeMutableBufferPointer<Int32>
-    private let byFirst: UnsafeMutableBufferPointer<Int32>
-    /// Each phrase's words, as ranges `wordStart[p]..<wordStart[p + 1]` of `words`.
-    private let wordStart: UnsafeMutableBufferPointer<Int32>
-    private let words: UnsafeMutableBufferPointer<Int32>
+    private let automaton: PhraseAutomaton
+    private let asciiWords: AsciiWords
+    /// The negation window's ring of recent words: a power of two above the longest phrase plus the window.
+    private let ringSize: Int
 
     init(_ index: PhraseIndex) {
         let vocabulary = index.vocabulary
@@ -34,24 +32,11 @@ final class PhraseTable: @unchecked Sendable {
         starts = Self.copy(vocabulary.starts)
         bytes = Self.copy(vocabulary.bytes.isEmpty ? [0] : vocabulary.bytes)
         negators = Self.copy(vocabulary.isNegator)
-        var firsts = Array(repeating: [Int32](), count: vocabulary.count)
-        var flat: [Int32] = []
-        var wordOffsets: [Int32] = [0]
-        for (phrase, ids) in index.phraseWords.enumerated() {
-            if let first = ids.first { firsts[Int(first)].append(Int32(phrase)) }
-            flat.append(contentsOf: ids)
-            wordOffsets.append(Int32(flat.count))
-        }
-        var firstOffsets: [Int32] = [0]
-        var grouped: [Int32] = []
-        for list in firsts {
-            grouped.append(contentsOf: list)
-            firstOffsets.append(Int32(grouped.count))
-        }
-        firstStart = Self.copy(firstOffsets)
-        byFirst = Self.copy(grouped.isEmpty ? [0] : grouped)
-        wordStart = Self.copy(wordOffsets)
-        words = Self.copy(flat.isEmpty ? [0] : flat)
+        automaton = PhraseAutomaton(phrases: index.phraseWords, vocabularySize: vocabulary.count)
+        asciiWords = AsciiWords(vocabulary)
+        var ring = 4
+        while ring < automaton.longestPhrase + 4 { ring *= 2 }
+        ringSize = ring
     }
 
     deinit {
@@ -60,10 +45,6 @@ final class PhraseTable: @unchecked Sendable {
         starts.deallocate()
         bytes.deallocate()
         negators.deallocate()
-        firstStart.deallocate()
-        byFirst.deallocate()
-        wordStart.deallocate()
-        words.deallocate()
     }
 
     private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
@@ -91,60 +72,38 @@ final class PhraseTable: @unchecked Sendable {
         }
     }
 
-    /// Tokenises `transcript` once and records where each phrase occurs, in one pass over its words.
+    /// Tokenises `transcript` once and records where each phrase occurs, in one pass over its
+    /// bytes: ASCII turns through `AsciiWords`, others through `Tokenizer`, and the words of
+    /// both through `PhraseAutomaton`.
     func analyze(_ transcript: Transcript) -> TranscriptAnalysis {
         let analysis = TranscriptAnalysis(phraseCount: phraseCount, turns: transcript.turns)
-        guard phraseCount > 0 else { return analysis }
-        var tokens: [Token] = []
-        tokens.reserveCapacity(256)
+        guard !automaton.isEmpty else { return analysis }
         var clause: Int32 = 0
-        let longest = maxWordLength
+        let ringSize = self.ringSize, longest = maxWordLength
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(longest, 8))
+        let ring = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 2 * ringSize)
+        defer {
+            scratch.deallocate()
+            ring.deallocate()
+        }
         for (turnIndex, turn) in transcript.turns.enumerated() where turn.speaker != .other {
-            tokens.removeAll(keepingCapacity: true)
-            var position: Int32 = 0
-            Tokenizer.forEachWord(in: turn.text, clause: &clause) { word, hash, clause in
-                defer { position += 1 }
-                guard word.count <= longest else { return }
-                let id = lookup(word, hash: hash)
-                // Only known words are kept; positions keep phrases contiguous and negation windows exact.
-                if id >= 0 { tokens.append(Token(word: id, clause: clause, position: position)) }
+            var matcher = TurnMatcher(
+                automaton: automaton, negators: UnsafeBufferPointer(negators), ring: ring, mask: ringSize - 1,
+                turn: Int32(turnIndex), speaker: turn.speaker, analysis: analysis
+            )
+            var text = turn.text
+            text.makeContiguousUTF8()
+            let ascii: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                guard Tokenizer.isASCII(bytes) else { return false }
+                asciiWords.forEachWord(in: bytes, clause: &clause, scratch: scratch, long: { lookup($0, hash: Tokenizer.hash($0)) }, into: &matcher)
+                return true
             }
-            tokens.withUnsafeBufferPointer { scan($0, turn: Int32(turnIndex), speaker: turn.speaker, into: analysis) }
+            if ascii != true {
+                Tokenizer.forEachWord(in: text, clause: &clause) { word, hash, clause in
+                    matcher.feed(word.count <= longest ? lookup(word, hash: hash) : -1, clause: clause)
+                }
+            }
         }
         return analysis
-    }
-
-    private func scan(_ tokens: UnsafeBufferPointer<Token>, turn: Int32, speaker: Speaker, into analysis: TranscriptAnalysis) {
-        let count = tokens.count
-        let vocabularySize = firstStart.count - 1
-        for start in 0..<count {
-            let first = Int(tokens[start].word)
-            guard first >= 0, first < vocabularySize else { continue }
-            for candidate in Int(firstStart[first])..<Int(firstStart[first + 1]) {
-                let phrase = Int(byFirst[candidate])
-                let from = Int(wordStart[phrase]), to = Int(wordStart[phrase + 1])
-                let length = to - from
-                guard start + length <= count else { continue }
-                let position = tokens[start].position
-                var offset = 1
-                while offset < length, tokens[start + offset].word == words[from + offset],
-                      tokens[start + offset].position == position + Int32(offset) { offset += 1 }
-                guard offset == length else { continue }
-                analysis.record(phrase: phrase, speaker: speaker, turn: turn, negator: negator(before: start, in: tokens))
-            }
-        }
-    }
-
-    /// The negator among the 3 words before `start` in the same clause, if any.
-    private func negator(before start: Int, in tokens: UnsafeBufferPointer<Token>) -> Int32? {
-        let clause = tokens[start].clause
-        let window = tokens[start].position - 3
-        var index = start - 1
-        while index >= 0, tokens[index].position >= window, tokens[index].clause == clause {
-            let word = tokens[index].word
-            if negators[Int(word)] { return word }
-            index -= 1
-        }
-        return nil
     }
 }

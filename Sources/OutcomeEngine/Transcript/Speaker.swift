@@ -22,4 +22,25 @@ public enum Speaker: String, Sendable, Hashable, CaseIterable {
         default: return nil
         }
     }
+
+    /// The same as `init(prefix:)` for UTF-8 bytes, without making a string when they are ASCII.
+    init?(prefix bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count <= 9 else { return nil }
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            self.init(prefix: String(decoding: bytes, as: UTF8.self))
+            return
+        }
+        for (word, speaker) in Self.asciiPrefixes where word.count == bytes.count
+            && zip(word, bytes).allSatisfy({ $0 == ((0x41...0x5A).contains($1) ? $1 | 0x20 : $1) })
+        {
+            self = speaker
+            return
+        }
+        return nil
+    }
+
+    private static let asciiPrefixes: [([UInt8], Speaker)] = [
+        ("user", .customer), ("customer", .customer), ("human", .customer), ("caller", .customer), ("lead", .customer),
+        ("contact", .customer), ("ai", .agent), ("assistant", .agent), ("bot", .agent), ("agent", .agent),
+    ].map { (Array($0.utf8), $1) }
 }

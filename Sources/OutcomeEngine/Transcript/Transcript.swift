@@ -12,8 +12,7 @@ public struct Transcript: Sendable, Hashable {
     /// A line without a known prefix continues the turn before it; text before any prefix is `other`.
     public init(plainText: String) {
         var turns: [Turn] = []
-        var utf8 = Array(plainText.utf8)
-        utf8.withUnsafeMutableBufferPointer { bytes in
+        func parse(_ bytes: UnsafeBufferPointer<UInt8>) {
             var lineStart = 0
             while lineStart <= bytes.count {
                 var lineEnd = lineStart
@@ -23,15 +22,18 @@ public struct Transcript: Sendable, Hashable {
                 lineStart = lineEnd + 1
             }
         }
+        if plainText.utf8.withContiguousStorageIfAvailable(parse) == nil {
+            Array(plainText.utf8).withUnsafeBufferPointer(parse)
+        }
         self.turns = turns
     }
 
-    private static func addLine(_ bytes: UnsafeMutableBufferPointer<UInt8>, _ range: Range<Int>, to turns: inout [Turn]) {
+    private static func addLine(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to turns: inout [Turn]) {
         let line = trimmed(bytes, range)
         guard !line.isEmpty else { return }
         if let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) {
             let prefix = trimmed(bytes, line.lowerBound..<colon)
-            if prefix.count <= 9, let speaker = Speaker(prefix: String(decoding: UnsafeBufferPointer(rebasing: bytes[prefix]), as: UTF8.self)) {
+            if prefix.count <= 9, let speaker = Speaker(prefix: UnsafeBufferPointer(rebasing: bytes[prefix])) {
                 let body = trimmed(bytes, (colon + 1)..<line.upperBound)
                 turns.append(Turn(speaker: speaker, text: String(decoding: UnsafeBufferPointer(rebasing: bytes[body]), as: UTF8.self)))
                 return
@@ -45,7 +47,7 @@ public struct Transcript: Sendable, Hashable {
         }
     }
 
-    private static func trimmed(_ bytes: UnsafeMutableBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound, upper = range.upperBound
         while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
         while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }

@@ -1,0 +1,147 @@
+/// Every phrase of a rule set as one Aho–Corasick automaton over word ids: fed a turn's words
+/// one at a time, it names the phrases that end at each word in about one step per word, however
+/// many phrases there are. Immutable after `init`; it owns its memory.
+final class PhraseAutomaton: @unchecked Sendable {
+    /// The most words in one phrase.
+    let longestPhrase: Int
+    /// Whether any phrase has words (an automaton without them never matches).
+    let isEmpty: Bool
+    private let vocabularySize: Int
+    /// From the root, by word id; 0 (the root) when no phrase starts with that word.
+    private let rootNext: UnsafeMutableBufferPointer<Int32>
+    /// Each other state's children, as ranges `childStart[s]..<childStart[s + 1]` of `childWord`/`childTarget`.
+    private let childStart: UnsafeMutableBufferPointer<Int32>
+    private let childWord: UnsafeMutableBufferPointer<Int32>
+    private let childTarget: UnsafeMutableBufferPointer<Int32>
+    private let fail: UnsafeMutableBufferPointer<Int32>
+    /// The phrases that end in each state (its own and its suffixes'), as ranges of `outputs`.
+    private let outputStart: UnsafeMutableBufferPointer<Int32>
+    private let outputs: UnsafeMutableBufferPointer<Int32>
+    private let lengths: UnsafeMutableBufferPointer<Int32>
+    /// Every transition, `dense[state * vocabularySize + word]`, when that table has at most
+    /// `denseLimit` entries; otherwise empty, and `step` follows children and failure links.
+    private let dense: UnsafeMutableBufferPointer<Int32>
+
+    /// Builds the automaton over `phrases` (each a list of word ids below `vocabularySize`).
+    init(phrases: [[Int32]], vocabularySize: Int, denseLimit: Int = 1 << 20) {
+        var children: [[Int32: Int32]] = [[:]]
+        var ending: [[Int32]] = [[]]
+        for (phrase, words) in phrases.enumerated() where !words.isEmpty {
+            var state: Int32 = 0
+            for word in words {
+                if let next = children[Int(state)][word] {
+                    state = next
+                } else {
+                    let next = Int32(children.count)
+                    children.append([:])
+                    ending.append([])
+                    children[Int(state)][word] = next
+                    state = next
+                }
+            }
+            ending[Int(state)].append(Int32(phrase))
+        }
+        let stateCount = children.count
+        var failLinks = [Int32](repeating: 0, count: stateCount)
+        var output = ending
+        var queue: [Int32] = children[0].keys.sorted().compactMap { children[0][$0] }
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            output[Int(state)] += output[Int(failLinks[Int(state)])]
+            for word in children[Int(state)].keys.sorted() {
+                guard let child = children[Int(state)][word] else { continue }
+                var fallback = failLinks[Int(state)]
+                while fallback != 0, children[Int(fallback)][word] == nil { fallback = failLinks[Int(fallback)] }
+                failLinks[Int(child)] = children[Int(fallback)][word] ?? 0
+                queue.append(child)
+            }
+        }
+        var root = [Int32](repeating: 0, count: max(vocabularySize, 1))
+        for (word, child) in children[0] { root[Int(word)] = child }
+        var starts: [Int32] = [0], words: [Int32] = [], targets: [Int32] = []
+        var outStarts: [Int32] = [0], outs: [Int32] = []
+        for state in 0..<stateCount {
+            for word in children[state].keys.sorted() {
+                words.append(word)
+                targets.append(children[state][word] ?? 0)
+            }
+            starts.append(Int32(words.count))
+            outs.append(contentsOf: output[state])
+            outStarts.append(Int32(outs.count))
+        }
+        var table: [Int32] = []
+        if stateCount * root.count <= denseLimit {
+            table = [Int32](repeating: 0, count: stateCount * root.count)
+            for word in 0..<root.count { table[word] = root[word] }
+            // Breadth-first, so a state's failure target is filled in before the state.
+            for state in queue {
+                let row = Int(state) * root.count, fallback = Int(failLinks[Int(state)]) * root.count
+                for word in 0..<root.count { table[row + word] = children[Int(state)][Int32(word)] ?? table[fallback + word] }
+            }
+        }
+        self.vocabularySize = root.count
+        longestPhrase = phrases.map(\.count).max() ?? 0
+        isEmpty = stateCount == 1
+        rootNext = Self.copy(root)
+        childStart = Self.copy(starts)
+        childWord = Self.copy(words.isEmpty ? [-1] : words)
+        childTarget = Self.copy(targets.isEmpty ? [0] : targets)
+        fail = Self.copy(failLinks)
+        outputStart = Self.copy(outStarts)
+        outputs = Self.copy(outs.isEmpty ? [0] : outs)
+        lengths = Self.copy(phrases.isEmpty ? [0] : phrases.map { Int32($0.count) })
+        dense = Self.copy(table)
+    }
+
+    deinit {
+        rootNext.deallocate()
+        childStart.deallocate()
+        childWord.deallocate()
+        childTarget.deallocate()
+        fail.deallocate()
+        outputStart.deallocate()
+        outputs.deallocate()
+        lengths.deallocate()
+        dense.deallocate()
+    }
+
+    private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
+        _ = buffer.initialize(from: array)
+        return buffer
+    }
+
+    /// The state after `word` (a word id, or -1 for a word no phrase has) in `state`.
+    @inline(__always)
+    func step(_ state: Int32, _ word: Int32) -> Int32 {
+        guard word >= 0 else { return 0 }
+        if !dense.isEmpty { return dense[Int(state) &* vocabularySize &+ Int(word)] }
+        var current = Int(state)
+        while current != 0 {
+            var child = Int(childStart[current])
+            let end = Int(childStart[current + 1])
+            while child < end {
+                if childWord[child] == word { return childTarget[child] }
+                child += 1
+            }
+            current = Int(fail[current])
+        }
+        return Int(word) < vocabularySize ? rootNext[Int(word)] : 0
+    }
+
+    /// The phrases that end on entering `state`, as indices into `output(_:)`.
+    @inline(__always)
+    func outputRange(_ state: Int32) -> Range<Int> {
+        Int(outputStart[Int(state)])..<Int(outputStart[Int(state) + 1])
+    }
+
+    /// The phrase id at `index` of an `outputRange`.
+    @inline(__always)
+    func output(_ index: Int) -> Int32 { outputs[index] }
+
+    /// The number of words in phrase `phrase`.
+    @inline(__always)
+    func length(of phrase: Int32) -> Int32 { lengths[Int(phrase)] }
+}
