@@ -25,6 +25,8 @@ final class MockState: Sendable {
         var active: [String: Int] = [:]
         /// PATCHes that arrived while another for the same call was still being answered.
         var overlaps = 0
+        /// The most PATCHes being answered at once, for any calls.
+        var peakActive = 0
     }
 
     let token: String
@@ -58,6 +60,7 @@ final class MockState: Sendable {
         contents.withLock { contents in
             if contents.active[callID, default: 0] > 0 { contents.overlaps += 1 }
             contents.active[callID, default: 0] += 1
+            contents.peakActive = max(contents.peakActive, contents.active.values.reduce(0, +))
         }
     }
 
@@ -84,6 +87,7 @@ final class MockState: Sendable {
             contents.requests = []
             contents.delayMilliseconds = 0
             contents.overlaps = 0
+            contents.peakActive = 0
         }
     }
 
@@ -108,6 +112,7 @@ final class MockState: Sendable {
             [
                 "requests": contents.requests.count, "ok": contents.requests.filter { (200..<300).contains($0.status) }.count,
                 "mode": contents.mode.rawValue, "delay_ms": contents.delayMilliseconds, "overlaps": contents.overlaps,
+                "peak_active": contents.peakActive,
             ]
         }
     }

@@ -14,7 +14,8 @@ struct OutcomeAPIMock: AsyncParsableCommand {
         discussion: """
             Control API: GET /-/requests[?call_id=ID], GET /-/stats, POST /-/reset,
             POST /-/mode {"mode":"up"|"down"|"401"}, POST /-/delay {"delay_ms":50} (every unscripted answer waits; /-/stats counts
-            "overlaps": PATCHes for a call that arrived while another for it was being answered),
+            "overlaps": PATCHes for a call that arrived while another for it was being answered, and "peak_active": the most
+            PATCHes answered at once),
             POST /-/faults {"call_id":"ID","responses":[{"status":503},{"status":429,"retry_after":"2"},{"reset":true},{"delay_ms":3000},{"status":422,"echo_headers":true}]}
             """
     )

@@ -57,7 +57,7 @@ struct DeliverySchedulerTests {
         #expect(actions == [
             .heartbeat,
             .prune(olderThan: 1_000_000 - 3_600_000),
-            .settle(results: [], claim: .init(limit: 8, leaseUntil: 1_025_000, probe: false)),
+            .settle(results: [], claim: .init(limit: 16, leaseUntil: 1_045_000, probe: false)),
             .findNextDue,
             .wait(until: 1_000_300),
         ])
@@ -66,20 +66,20 @@ struct DeliverySchedulerTests {
         #expect(driver.round(at: 1_001_000).first == .heartbeat)
     }
 
-    @Test func claimsFillAWindowOfTwiceTheConcurrency() {
+    @Test func claimsFillAWindowOfFourJobsPerSlot() {
         var driver = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
-        // Three due of eight asked for: the queue is empty, so it sleeps (nothing is due).
+        // Three due of sixteen asked for: the queue is empty, so it sleeps (nothing is due).
         var actions = driver.round(at: 0, claimable: 3)
-        #expect(Self.claims(actions).map(\.limit) == [8], "four PATCH slots, each with its next job in hand")
+        #expect(Self.claims(actions).map(\.limit) == [16], "four PATCH slots, each with its next jobs in hand")
         #expect(actions.suffix(2) == [.findNextDue, .wait(until: 1000)])
-        actions = driver.round(at: 1, claimable: 5)
-        #expect(Self.claims(actions).map(\.limit) == [5])
+        actions = driver.round(at: 1, claimable: 13)
+        #expect(Self.claims(actions).map(\.limit) == [13])
         #expect(actions.last == .wait(until: 1001), "full: it waits for an attempt to end")
-        #expect(driver.scheduler.inFlight == 8)
+        #expect(driver.scheduler.inFlight == 16)
         // An attempt ends: its result is recorded with the next claim, in one settle.
         driver.scheduler.finished(.done(jobID: 7, status: 200), probe: false)
         actions = driver.round(at: 2, claimable: 1)
-        #expect(actions.contains(.settle(results: [.done(jobID: 7, status: 200)], claim: .init(limit: 1, leaseUntil: 25_002, probe: false))))
+        #expect(actions.contains(.settle(results: [.done(jobID: 7, status: 200)], claim: .init(limit: 1, leaseUntil: 45_002, probe: false))))
         #expect(driver.scheduler.unrecorded == 0)
     }
 
@@ -127,12 +127,12 @@ struct DeliverySchedulerTests {
         #expect(Self.claims(driver.round(at: 5009, claimable: 10)).isEmpty)
         // The pause is over: one probe, and nothing else while it is out.
         actions = driver.round(at: 5010, claimable: 10)
-        #expect(Self.claims(actions) == [.init(limit: 1, leaseUntil: 30_010, probe: true)])
+        #expect(Self.claims(actions) == [.init(limit: 1, leaseUntil: 50_010, probe: true)])
         #expect(Self.claims(driver.round(at: 5020, claimable: 10)).isEmpty)
         // It succeeds: the circuit closes and the full concurrency comes back.
         #expect(driver.scheduler.recordSuccess() == .closed)
         driver.scheduler.finished(.done(jobID: 10, status: 200), probe: true)
-        #expect(Self.claims(driver.round(at: 5030, claimable: 10)).map(\.limit) == [8])
+        #expect(Self.claims(driver.round(at: 5030, claimable: 10)).map(\.limit) == [16])
     }
 
     @Test func aStoreThatCannotRecordResultsStopsClaimsUntilItCanAgain() {
@@ -154,7 +154,7 @@ struct DeliverySchedulerTests {
         actions = driver.round(at: time, claimable: 1)
         #expect(actions.contains(.settle(results: [.done(jobID: 1, status: 200)], claim: nil)))
         #expect(driver.scheduler.unrecorded == 0)
-        #expect(Self.claims(driver.round(at: time + 1, claimable: 1)).map(\.limit) == [3])
+        #expect(Self.claims(driver.round(at: time + 1, claimable: 1)).map(\.limit) == [7])
     }
 
     @Test func aFailedClaimWithNothingToRecordIsTriedAgainASecondLater() {
@@ -162,7 +162,7 @@ struct DeliverySchedulerTests {
         for round in 0..<5 {
             let time = Int64(round) * 1000
             let actions = driver.round(at: time, due: nil)
-            #expect(Self.claims(actions).map(\.limit) == [4], "round \(round): a claim without results is never held back")
+            #expect(Self.claims(actions).map(\.limit) == [8], "round \(round): a claim without results is never held back")
             #expect(actions.last == .wait(until: time + 1000))
         }
     }
@@ -200,8 +200,8 @@ struct DeliverySchedulerTests {
 
     @Test func aReloadChangesConcurrencyAndRateBetweenRounds() {
         var driver = Driver(Self.settings(concurrency: 2), drainTimeout: .seconds(10))
-        #expect(Self.claims(driver.round(at: 0)).map(\.limit) == [4])
-        #expect(Self.claims(driver.round(at: 10, settings: Self.settings(concurrency: 6))).map(\.limit) == [12])
+        #expect(Self.claims(driver.round(at: 0)).map(\.limit) == [8])
+        #expect(Self.claims(driver.round(at: 10, settings: Self.settings(concurrency: 6))).map(\.limit) == [24])
         #expect(Self.claims(driver.round(at: 20, settings: Self.settings(concurrency: 6, rateLimit: 3))).map(\.limit) == [3])
     }
 }

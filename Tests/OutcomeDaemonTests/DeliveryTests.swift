@@ -153,6 +153,21 @@ struct DeliveryTests {
         #expect(requests.map(\.outcome) == ["do_not_call"])
     }
 
+    @Test func claimsRunAheadButNoMoreThanConcurrencyPatchesAreSentAtOnce() async throws {
+        let mock = try await MockServer()
+        let harness = try DeliveryHarness(mock: mock)
+        harness.settings.concurrency = 3
+        _ = try await mock.control("POST", "/-/delay", ["delay_ms": 30])
+        for index in 0..<30 { try harness.enqueue("call-lane-\(index)", "interested") }
+        try await harness.withWorker { _ in
+            try await harness.waitUntil { try await harness.store.stats(now: WallClock.milliseconds()).done == 30 }
+        }
+        let stats = try await mock.control("GET", "/-/stats")
+        #expect(stats["requests"] as? Int == 30)
+        #expect(stats["peak_active"] as? Int == 3, "three PATCH slots, all busy, never a fourth")
+        #expect(stats["overlaps"] as? Int == 0)
+    }
+
     @Test func aDecisionWhileTheCallIsInFlightWaitsAndWins() async throws {
         let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)

@@ -111,14 +111,17 @@ struct DeliveryScheduler: Sendable {
         retentionMillis = settings.retention.milliseconds
     }
 
-    /// Claimed jobs wait at most for one PATCH before their own (see `claimWindow`).
+    /// Jobs claimed and not yet finished, per PATCH slot: each slot has its next jobs in hand
+    /// when a PATCH ends, so a round (one store transaction) need not come between two PATCHes.
+    static let jobsPerSlot = 4
+
+    /// A claimed job waits for at most `jobsPerSlot - 1` PATCHes of its lane before its own.
     static func leaseMillis(_ settings: DeliverySettings) -> Int64 {
-        2 * settings.timeout.milliseconds + 5000
+        Int64(jobsPerSlot) * settings.timeout.milliseconds + 5000
     }
 
-    /// Jobs claimed and not yet finished: twice the PATCH slots, so each slot has its next job
-    /// in hand when a PATCH ends, and a round need not come between two PATCHes.
-    var claimWindow: Int { 2 * concurrency }
+    /// Jobs claimed and not yet finished.
+    var claimWindow: Int { Self.jobsPerSlot * concurrency }
 
     /// An attempt ended with this result (it is recorded at the next settle).
     mutating func finished(_ result: JobResult, probe: Bool) {

@@ -112,26 +112,31 @@ extension PostgresQueueStore {
     public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
         guard !results.isEmpty || claimLimit > 0 else { return [] }
         return try await withSession { session in
-            if claimLimit > 0 {
-                let (databaseNow, leasesExpired) = try await self.clockAndExpiredLeases(session, owner: owner)
-                if leasesExpired { try await self.expireLeases(session, now: databaseNow, owner: owner) }
-            }
-            let jobs = try await session.transaction {
-                let databaseNow: Int64 = try await session.value("SELECT \(unescaped: PostgresSession.now), set_config('synchronous_commit', 'off', true)")
+            let (jobs, leasesExpired) = try await session.transaction {
+                guard let row = try await session.execute("""
+                    SELECT t.now, set_config('synchronous_commit', 'off', true), EXISTS (
+                        SELECT 1 FROM jobs WHERE state = 'in_flight' AND lease_expires_at <= t.now AND lease_owner IS DISTINCT FROM \(owner)
+                    ) FROM (SELECT \(unescaped: PostgresSession.now) AS now) t
+                    """).first else { throw PostgresStoreFailure.missingRow }
+                let (databaseNow, _, leasesExpired) = try row.decode((Int64, String, Bool).self)
                 if !results.isEmpty {
                     try await self.record(session, results, databaseNow: databaseNow, now: now, owner: owner)
                 }
-                guard claimLimit > 0 else { return [Job]() }
+                guard claimLimit > 0 else { return ([Job](), leasesExpired) }
                 let lease = databaseNow + (leaseUntil - now)
                 try await session.execute("SAVEPOINT outcomed_claim")
                 do {
                     let jobs = try await self.claimTogether(session, limit: claimLimit, now: databaseNow, owner: owner, lease: lease)
                     try await session.execute("RELEASE SAVEPOINT outcomed_claim")
-                    return jobs
+                    return (jobs, leasesExpired)
                 } catch let error as PSQLError where error.isUniqueViolation {
                     try await session.execute("ROLLBACK TO SAVEPOINT outcomed_claim")
-                    return try await self.claimOneByOne(session, limit: claimLimit, now: databaseNow, owner: owner, lease: lease, inTransaction: true)
+                    return (try await self.claimOneByOne(session, limit: claimLimit, now: databaseNow, owner: owner, lease: lease, inTransaction: true), leasesExpired)
                 }
+            }
+            // Taken back after this round's claim, so the next round can claim them.
+            if leasesExpired {
+                try await self.expireLeases(session, now: try await session.databaseNow(), owner: owner)
             }
             return jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
         }
