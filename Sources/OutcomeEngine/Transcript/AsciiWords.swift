@@ -40,9 +40,9 @@ final class AsciiWords: @unchecked Sendable {
             keyTable[slot] = key
             idTable[slot] = Int32(id)
         }
-        classes = Self.copy(classTable)
-        keys = Self.copy(keyTable)
-        ids = Self.copy(idTable)
+        classes = .copying(classTable)
+        keys = .copying(keyTable)
+        ids = .copying(idTable)
         self.shift = shift
     }
 
@@ -50,12 +50,6 @@ final class AsciiWords: @unchecked Sendable {
         classes.deallocate()
         keys.deallocate()
         ids.deallocate()
-    }
-
-    private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
-        _ = buffer.initialize(from: array)
-        return buffer
     }
 
     @inline(__always)

@@ -84,15 +84,15 @@ final class PhraseAutomaton: @unchecked Sendable {
         self.vocabularySize = root.count
         longestPhrase = phrases.map(\.count).max() ?? 0
         isEmpty = stateCount == 1
-        rootNext = Self.copy(root)
-        childStart = Self.copy(starts)
-        childWord = Self.copy(words.isEmpty ? [-1] : words)
-        childTarget = Self.copy(targets.isEmpty ? [0] : targets)
-        fail = Self.copy(failLinks)
-        outputStart = Self.copy(outStarts)
-        outputs = Self.copy(outs.isEmpty ? [0] : outs)
-        lengths = Self.copy(phrases.isEmpty ? [0] : phrases.map { Int32($0.count) })
-        dense = Self.copy(table)
+        rootNext = .copying(root)
+        childStart = .copying(starts)
+        childWord = .copying(words.isEmpty ? [-1] : words)
+        childTarget = .copying(targets.isEmpty ? [0] : targets)
+        fail = .copying(failLinks)
+        outputStart = .copying(outStarts)
+        outputs = .copying(outs.isEmpty ? [0] : outs)
+        lengths = .copying(phrases.isEmpty ? [0] : phrases.map { Int32($0.count) })
+        dense = .copying(table)
     }
 
     deinit {
@@ -105,12 +105,6 @@ final class PhraseAutomaton: @unchecked Sendable {
         outputs.deallocate()
         lengths.deallocate()
         dense.deallocate()
-    }
-
-    private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
-        _ = buffer.initialize(from: array)
-        return buffer
     }
 
     /// The state after `word` (a word id, or -1 for a word no phrase has) in `state`.

@@ -26,12 +26,12 @@ final class PhraseTable: @unchecked Sendable {
             while table[slot] >= 0 { slot = (slot + 1) & (capacity - 1) }
             table[slot] = Int32(id)
         }
-        slots = Self.copy(table)
+        slots = .copying(table)
         slotMask = capacity - 1
-        hashes = Self.copy(vocabulary.hashes)
-        starts = Self.copy(vocabulary.starts)
-        bytes = Self.copy(vocabulary.bytes.isEmpty ? [0] : vocabulary.bytes)
-        negators = Self.copy(vocabulary.isNegator)
+        hashes = .copying(vocabulary.hashes)
+        starts = .copying(vocabulary.starts)
+        bytes = .copying(vocabulary.bytes.isEmpty ? [0] : vocabulary.bytes)
+        negators = .copying(vocabulary.isNegator)
         automaton = PhraseAutomaton(phrases: index.phraseWords, vocabularySize: vocabulary.count)
         asciiWords = AsciiWords(vocabulary)
         var ring = 4
@@ -45,12 +45,6 @@ final class PhraseTable: @unchecked Sendable {
         starts.deallocate()
         bytes.deallocate()
         negators.deallocate()
-    }
-
-    private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
-        let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
-        _ = buffer.initialize(from: array)
-        return buffer
     }
 
     /// The id of a folded word, or -1.
