@@ -33,7 +33,7 @@ public final class DeliveryWorker: Service, Sendable {
     private let wakeup = Wakeup()
     private let completions = Mutex<[Completion]>([])
     private let lanes = Mutex(Lanes())
-    let stopping = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
     private let heartbeat = Atomic<Int64>(0)
     let circuitOpen = Atomic<Bool>(false)
     /// How long in-flight PATCHes get to finish at shutdown.

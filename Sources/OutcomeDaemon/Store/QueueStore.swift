@@ -30,19 +30,14 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
     /// Puts every job left `in_flight` back to `pending` (embedded store, at start).
     func recoverInFlight(now: Int64) async throws -> Int
 
-    /// Marks up to `limit` due jobs `in_flight` under a lease held by `owner` until `leaseUntil`
-    /// and returns them, oldest due first; expired leases of other instances are taken back
-    /// first, and a call with a job in flight is skipped.
-    func claimDue(limit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job]
-
     /// The earliest time a pending job is due, on the caller's clock.
     func nextDueAt(now: Int64) async throws -> Int64?
 
-    /// Records the results of attempts; a result counts only while `owner` holds the lease.
-    func complete(_ results: [JobResult], now: Int64, owner: String) async throws
-
-    /// One delivery round's writes: records `results` (as `complete`), then claims up to
-    /// `claimLimit` due jobs (as `claimDue`). After a throw the caller sends the same results
+    /// One delivery round's writes, in one transaction: records the results of attempts (a
+    /// result counts only while `owner` holds the job's lease), then marks up to `claimLimit`
+    /// due jobs `in_flight` under a lease held by `owner` until `leaseUntil` and returns them,
+    /// oldest due first. Expired leases of other instances are taken back before the claim, and
+    /// a call with a job in flight is skipped. After a throw the caller sends the same results
     /// again: a result recorded twice changes nothing, as it counts only while the lease holds.
     func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job]
 
@@ -91,12 +86,4 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
     /// pending job keeps its due time and attempts); a pending job is not added where the call
     /// already has one. Running it again adds nothing.
     func addCopied(events: [CopiedEvent], jobs: [CopiedJob], now: Int64) async throws -> CopyCounts
-}
-
-extension QueueStore {
-    /// Two calls; a store that can do both in one transaction does so instead.
-    public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
-        try await complete(results, now: now, owner: owner)
-        return try await claimDue(limit: claimLimit, now: now, owner: owner, leaseUntil: leaseUntil)
-    }
 }

@@ -44,15 +44,10 @@ extension SQLiteQueueStore {
             """).execute(arguments: [now, owner])
     }
 
-    /// Marks up to `limit` due jobs `in_flight` under a lease held by `owner` until `leaseUntil`,
-    /// and returns them, oldest due first. Expired leases of other instances are taken back
-    /// first. A call that already has a job in flight is skipped, so a call's PATCHes never overlap.
-    public func claimDue(limit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
-        guard limit > 0 else { return [] }
-        return try await bookkeeping { db in try Self.claim(db, limit: limit, now: now, owner: owner, leaseUntil: leaseUntil) }
-    }
-
-    /// Records a delivery round's results and claims the next jobs in one transaction.
+    /// Records a delivery round's results and claims the next jobs in one transaction. A result
+    /// counts only while `owner` still holds the job's lease; expired leases of other instances
+    /// are taken back before the claim; a call that already has a job in flight is skipped, so
+    /// a call's PATCHes never overlap.
     public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
         guard !results.isEmpty || claimLimit > 0 else { return [] }
         return try await bookkeeping { db in
@@ -109,13 +104,6 @@ extension SQLiteQueueStore {
         try await database.read { db in
             try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM jobs WHERE state = 'pending'")
         }
-    }
-
-    /// Records the results of attempts in one transaction. A result counts only while `owner`
-    /// still holds the job's lease; a job another instance took over is left to it.
-    public func complete(_ results: [JobResult], now: Int64, owner: String) async throws {
-        guard !results.isEmpty else { return }
-        try await bookkeeping { db in try Self.record(results, db, now: now, owner: owner) }
     }
 
     static func record(_ results: [JobResult], _ db: Database, now: Int64, owner: String) throws {

@@ -3,28 +3,6 @@ import PostgresNIO
 
 /// Delivery: claiming due jobs under leases, recording answers, releasing and pruning.
 extension PostgresQueueStore {
-    /// Marks up to `limit` due jobs `in_flight` under a lease held by `owner`, and returns them,
-    /// oldest due first. Expired leases of other instances are taken back first. A call that
-    /// already has a job in flight is skipped, so a call's PATCHes never overlap, also when two
-    /// instances claim at once.
-    public func claimDue(limit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
-        guard limit > 0 else { return [] }
-        return try await withSession { session in
-            let (databaseNow, leasesExpired) = try await self.clockAndExpiredLeases(session, owner: owner)
-            if leasesExpired {
-                try await self.expireLeases(session, now: databaseNow, owner: owner)
-            }
-            let lease = databaseNow + (leaseUntil - now)
-            let jobs: [Job]
-            do {
-                jobs = try await self.claimTogether(session, limit: limit, now: databaseNow, owner: owner, lease: lease)
-            } catch let error as PSQLError where error.isUniqueViolation {
-                jobs = try await self.claimOneByOne(session, limit: limit, now: databaseNow, owner: owner, lease: lease, inTransaction: false)
-            }
-            return jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
-        }
-    }
-
     /// The database's clock, and whether another instance let a lease expire.
     func clockAndExpiredLeases(_ session: PostgresSession, owner: String) async throws -> (Int64, Bool) {
         guard let row = try await session.execute("""
@@ -55,8 +33,8 @@ extension PostgresQueueStore {
 
     /// Claims due jobs one at a time, skipping a job whose call another instance put in flight
     /// after this claim looked (the statement that claims them together failed on it).
-    /// In a transaction each try runs under a savepoint, as a failed statement would end it.
-    func claimOneByOne(_ session: PostgresSession, limit: Int, now: Int64, owner: String, lease: Int64, inTransaction: Bool) async throws -> [Job] {
+    /// Each try runs under a savepoint, as a failed statement would end the transaction.
+    func claimOneByOne(_ session: PostgresSession, limit: Int, now: Int64, owner: String, lease: Int64) async throws -> [Job] {
         let candidates = try await session.execute("""
             SELECT j.id FROM jobs j
             WHERE j.state = 'pending' AND j.next_attempt_at <= \(now)
@@ -66,7 +44,7 @@ extension PostgresQueueStore {
             """).map { try $0.decode(Int64.self) }
         var jobs: [Job] = []
         for id in candidates {
-            if inTransaction { try await session.execute("SAVEPOINT outcomed_claim_one") }
+            try await session.execute("SAVEPOINT outcomed_claim_one")
             do {
                 jobs += try await session.execute("""
                     UPDATE jobs SET state = 'in_flight', lease_owner = \(owner), lease_expires_at = \(lease), updated_at = \(now)
@@ -74,9 +52,9 @@ extension PostgresQueueStore {
                       AND NOT EXISTS (SELECT 1 FROM jobs f WHERE f.call_id = jobs.call_id AND f.state = 'in_flight')
                     RETURNING \(unescaped: Job.postgresColumns)
                     """).map(Job.init(postgresRow:))
-                if inTransaction { try await session.execute("RELEASE SAVEPOINT outcomed_claim_one") }
+                try await session.execute("RELEASE SAVEPOINT outcomed_claim_one")
             } catch let error as PSQLError where error.isUniqueViolation {
-                if inTransaction { try await session.execute("ROLLBACK TO SAVEPOINT outcomed_claim_one") }
+                try await session.execute("ROLLBACK TO SAVEPOINT outcomed_claim_one")
                 logger.debug("skipped a job whose call another instance put in flight", metadata: ["job_id": "\(id)"])
             }
         }
@@ -94,17 +72,6 @@ extension PostgresQueueStore {
         }
     }
 
-    /// Records the results of attempts in one transaction. A result counts only while `owner`
-    /// still holds the job's lease; a job another instance took over is left to it.
-    public func complete(_ results: [JobResult], now: Int64, owner: String) async throws {
-        guard !results.isEmpty else { return }
-        try await withSession { session in
-            try await session.transaction {
-                try await self.record(session, results, databaseNow: try await session.databaseNow(), now: now, owner: owner)
-            }
-        }
-    }
-
     /// One delivery round in one transaction that commits without waiting for its WAL flush
     /// (`synchronous_commit = off`), so delivery's bookkeeping does not queue behind intake's
     /// flushes: a claim lost in a crash comes back when its lease expires, and a lost result
@@ -112,31 +79,27 @@ extension PostgresQueueStore {
     public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
         guard !results.isEmpty || claimLimit > 0 else { return [] }
         return try await withSession { session in
-            let (jobs, leasesExpired) = try await session.transaction {
-                guard let row = try await session.execute("""
-                    SELECT t.now, set_config('synchronous_commit', 'off', true), EXISTS (
-                        SELECT 1 FROM jobs WHERE state = 'in_flight' AND lease_expires_at <= t.now AND lease_owner IS DISTINCT FROM \(owner)
-                    ) FROM (SELECT \(unescaped: PostgresSession.now) AS now) t
-                    """).first else { throw PostgresStoreFailure.missingRow }
-                let (databaseNow, _, leasesExpired) = try row.decode((Int64, String, Bool).self)
+            if claimLimit > 0 {
+                // Expired leases of other instances are taken back first, so this claim can take them.
+                let (databaseNow, leasesExpired) = try await self.clockAndExpiredLeases(session, owner: owner)
+                if leasesExpired { try await self.expireLeases(session, now: databaseNow, owner: owner) }
+            }
+            let jobs = try await session.transaction {
+                let databaseNow: Int64 = try await session.value("SELECT \(unescaped: PostgresSession.now), set_config('synchronous_commit', 'off', true)")
                 if !results.isEmpty {
                     try await self.record(session, results, databaseNow: databaseNow, now: now, owner: owner)
                 }
-                guard claimLimit > 0 else { return ([Job](), leasesExpired) }
+                guard claimLimit > 0 else { return [Job]() }
                 let lease = databaseNow + (leaseUntil - now)
                 try await session.execute("SAVEPOINT outcomed_claim")
                 do {
                     let jobs = try await self.claimTogether(session, limit: claimLimit, now: databaseNow, owner: owner, lease: lease)
                     try await session.execute("RELEASE SAVEPOINT outcomed_claim")
-                    return (jobs, leasesExpired)
+                    return jobs
                 } catch let error as PSQLError where error.isUniqueViolation {
                     try await session.execute("ROLLBACK TO SAVEPOINT outcomed_claim")
-                    return (try await self.claimOneByOne(session, limit: claimLimit, now: databaseNow, owner: owner, lease: lease, inTransaction: true), leasesExpired)
+                    return try await self.claimOneByOne(session, limit: claimLimit, now: databaseNow, owner: owner, lease: lease)
                 }
-            }
-            // Taken back after this round's claim, so the next round can claim them.
-            if leasesExpired {
-                try await self.expireLeases(session, now: try await session.databaseNow(), owner: owner)
             }
             return jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
         }
