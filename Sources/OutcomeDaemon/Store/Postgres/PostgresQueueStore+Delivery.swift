@@ -76,14 +76,42 @@ extension PostgresQueueStore {
     /// (`synchronous_commit = off`), so delivery's bookkeeping does not queue behind intake's
     /// flushes: a claim lost in a crash comes back when its lease expires, and a lost result
     /// re-sends an idempotent PATCH. Intake's commits keep `synchronous_commit` on.
+    ///
+    /// The usual round (attempts that ended, and a claim) is one statement; another instance's
+    /// expired leases, a job going back to pending, or a claim that met a call another instance
+    /// put in flight take a transaction instead.
     public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
         guard !results.isEmpty || claimLimit > 0 else { return [] }
-        return try await withSession { session in
-            if claimLimit > 0 {
+        let round = try await withSession { session -> Round? in
+            do {
+                return try await self.roundInOneStatement(session, results, claimLimit: claimLimit, now: now, owner: owner, leaseUntil: leaseUntil)
+            } catch let error as PSQLError where error.isUniqueViolation {
+                return nil
+            }
+        }
+        guard let round else {
+            return try await settleInTransaction(results, claimLimit: claimLimit, now: now, owner: owner, leaseUntil: leaseUntil)
+        }
+        var jobs = round.jobs
+        if round.leasesExpired {
+            // The transaction takes the expired leases back before it claims the rest.
+            jobs += try await settleInTransaction([], claimLimit: claimLimit - jobs.count, now: now, owner: owner, leaseUntil: leaseUntil, takingBackLeases: true)
+        }
+        return jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+    }
+
+    /// A round in one transaction, statement by statement, under savepoints where another
+    /// instance's commit may collide with it.
+    func settleInTransaction(
+        _ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64, takingBackLeases: Bool = false
+    ) async throws -> [Job] {
+        try await withSession { session in
+            if claimLimit > 0 || takingBackLeases {
                 // Expired leases of other instances are taken back first, so this claim can take them.
                 let (databaseNow, leasesExpired) = try await self.clockAndExpiredLeases(session, owner: owner)
                 if leasesExpired { try await self.expireLeases(session, now: databaseNow, owner: owner) }
             }
+            guard !results.isEmpty || claimLimit > 0 else { return [Job]() }
             let jobs = try await session.transaction {
                 let databaseNow: Int64 = try await session.value("SELECT \(unescaped: PostgresSession.now), set_config('synchronous_commit', 'off', true)")
                 if !results.isEmpty {
