@@ -27,8 +27,9 @@ public enum StoreOpener {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            // Half the pool (at most 4) for intake's commits, the rest for delivery and the operator.
-            let store = PostgresQueueStore(client: client, location: url.redacted, intakeCommitsAtOnce: min(4, postgres.pool / 2), logger: logger)
+            // One intake commit at a time: its batches grow with the load, and the server's CPU goes
+            // to fewer, larger statements (more at once measured slower, and starved delivery; README).
+            let store = PostgresQueueStore(client: client, location: url.redacted, intakeCommitsAtOnce: 1, logger: logger)
             do {
                 try await store.migrate()
             } catch let error as PSQLError {
