@@ -29,6 +29,21 @@ struct QueueStoreContractPostgresTests {
         }
     }
 
+    /// A generic plan made while the tables were young would read every row once they are big
+    /// (intake's duplicate lookup scanned all events); outcomed's connections plan each execution.
+    @Test func theDaemonsConnectionsPlanEachStatementForTheTableAsItIsNow() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let url = try PostgresURL(database.location + "?sslmode=disable")
+            let client = PostgresClient(configuration: url.clientConfiguration(pool: 2), backgroundLogger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                let mode = try await client.query("SHOW plan_cache_mode").collect().first?.decode(String.self)
+                #expect(mode == "force_custom_plan")
+            }
+        }
+    }
+
     @Test func twoInstancesClaimingAtOnceNeverHoldJobsOfOneCall() async throws {
         try await Self.withTwoInstances { first, second, _ in
             let ledger = ClaimLedger()

@@ -18,6 +18,10 @@ extension PostgresURL {
         }
         configuration.options.maximumConnections = max(2, pool)
         configuration.options.connectTimeout = connectTimeout
+        // A prepared statement's generic plan is made once per connection, from the statistics
+        // of that moment: made on a young table it reads every row of what grows into a big one
+        // (intake's duplicate lookup became a scan of all events). Each execution is planned.
+        configuration.options.additionalStartupParameters = [("plan_cache_mode", "force_custom_plan")]
         return configuration
     }
 }
