@@ -53,5 +53,24 @@ struct PostgresMigration: Sendable {
             "CREATE TABLE outcomed_instances (owner TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)",
             "CREATE INDEX events_call ON events (call_id, id)",
         ]),
+        // The planner judges the claim by the table's statistics, which say how many jobs are
+        // pending as of the last ANALYZE: few, before a backlog. It then reads every pending job
+        // and sorts them on each claim, which slows as the backlog grows. In this function it can
+        // only read the due index in order, and stops at the limit.
+        PostgresMigration(version: 3, name: "due jobs read in the due index's order", statements: [
+            """
+            CREATE FUNCTION outcomed_due_jobs(due_at BIGINT, wanted BIGINT) RETURNS SETOF BIGINT
+            LANGUAGE sql VOLATILE ROWS 16
+            SET enable_bitmapscan = off SET enable_seqscan = off SET enable_sort = off
+            AS $$
+                SELECT j.id FROM jobs j
+                WHERE j.state = 'pending' AND j.next_attempt_at <= due_at
+                  AND NOT EXISTS (SELECT 1 FROM jobs f WHERE f.call_id = j.call_id AND f.state = 'in_flight')
+                ORDER BY j.next_attempt_at, j.id
+                LIMIT wanted
+                FOR UPDATE OF j SKIP LOCKED
+            $$
+            """,
+        ]),
     ]
 }

@@ -17,16 +17,9 @@ extension PostgresQueueStore {
     /// one of their calls in flight after the statement looked.
     func claimTogether(_ session: PostgresSession, limit: Int, now: Int64, owner: String, lease: Int64) async throws -> [Job] {
         try await session.execute("""
-            WITH due AS (
-                SELECT j.id AS due_id FROM jobs j
-                WHERE j.state = 'pending' AND j.next_attempt_at <= \(now)
-                  AND NOT EXISTS (SELECT 1 FROM jobs f WHERE f.call_id = j.call_id AND f.state = 'in_flight')
-                ORDER BY j.next_attempt_at, j.id
-                LIMIT \(limit)
-                FOR UPDATE OF j SKIP LOCKED
-            )
+            WITH due AS (SELECT outcomed_due_jobs(\(now), \(limit)) AS due_id)
             UPDATE jobs SET state = 'in_flight', lease_owner = \(owner), lease_expires_at = \(lease), updated_at = \(now)
-            FROM due WHERE jobs.id = due.due_id
+            WHERE jobs.id = ANY(ARRAY(SELECT due_id FROM due))
             RETURNING \(unescaped: Job.postgresColumns)
             """).map(Job.init(postgresRow:))
     }
