@@ -25,7 +25,6 @@ struct DeliveryRoundStatement: PostgresPreparedStatement {
                             updated_at = clock.now
             FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::boolean[], $6::text[]) AS r(id, state, status, has_status, error), held, clock
             WHERE jobs.id = r.id AND held.id = r.id
-            RETURNING jobs.id
         ),
         due AS (
             SELECT outcomed_due_jobs((SELECT now FROM clock), $7) AS due_id
@@ -36,7 +35,6 @@ struct DeliveryRoundStatement: PostgresPreparedStatement {
             RETURNING \(Job.postgresColumns)
         )
         SELECT claimed.*,
-               (SELECT count(*) FROM ended) AS ended,
                (SELECT unflushed FROM clock) AS unflushed,
                EXISTS (
                    SELECT 1 FROM jobs, clock
