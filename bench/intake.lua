@@ -1,6 +1,6 @@
 -- wrk script for SPEC §9 "durable intake": POSTs an 860-byte CommVoice envelope with a unique
 -- call id per request, counts every answer that is not 202, and prints a JSON summary.
-local threads = {}
+dofile("bench/wrk-summary.lua")
 local template = '{"data":{"id":"%s","team_id":"team_42","contact_id":"contact_7781","to_number":15551234567,' ..
   '"events_count":"14","created_at":"2026-11-24T15:02:11Z","agent_id":"agent_9","voice_campaign_id":"vc_2026_q4",' ..
   '"is_answer_machine":false,"is_answered":true,"is_lead":false,"is_sale":false,"status":"completed",' ..
@@ -9,11 +9,6 @@ local template = '{"data":{"id":"%s","team_id":"team_42","contact_id":"contact_7
   'AI: Understood. Have a great day!","call_outcome":"","call_source":"voice_campaign","country_id":1,' ..
   '"timezone":"America/New_York","vapi_ended_reason":"customer-ended-call","call_outcome_logs":[],"pad":"%s"}}'
 local size = 860
-
-function setup(thread)
-  thread:set("id", #threads + 1)
-  table.insert(threads, thread)
-end
 
 function init(args)
   counter = 0
@@ -38,12 +33,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local non202 = 0
-  for _, thread in ipairs(threads) do
-    non202 = non202 + thread:get("bad")
-  end
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout
-  io.write(string.format('BENCH {"requests": %d, "seconds": %.3f, "rps": %.1f, "p50_ms": %.3f, "p99_ms": %.3f, "non_202": %d, "socket_errors": %d, "body_bytes": %d}\n',
-    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, non202, errors, size))
+  print_summary(summary, latency, "non_202", true, string.format(', "body_bytes": %d', size))
 end

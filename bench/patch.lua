@@ -3,13 +3,8 @@
 -- with the bearer token and {"call_outcome":"..."}, a unique call id per request. Counts every
 -- answer that is not 2xx and prints a JSON summary.
 --   wrk ... -s bench/patch.lua http://127.0.0.1:PORT -- TOKEN [BASE_PATH]
-local threads = {}
+dofile("bench/wrk-summary.lua")
 local outcomes = { "interested", "not_interested", "callback", "voicemail" }
-
-function setup(thread)
-  thread:set("id", #threads + 1)
-  table.insert(threads, thread)
-end
 
 function init(args)
   counter = 0
@@ -38,12 +33,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local non2xx = 0
-  for _, thread in ipairs(threads) do
-    non2xx = non2xx + thread:get("bad")
-  end
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
-  io.write(string.format('BENCH {"requests": %d, "seconds": %.3f, "rps": %.1f, "p50_ms": %.3f, "p99_ms": %.3f, "non_2xx": %d, "socket_errors": %d}\n',
-    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, non2xx, errors))
+  print_summary(summary, latency, "non_2xx", false, nil)
 end
