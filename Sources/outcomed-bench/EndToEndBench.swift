@@ -33,6 +33,9 @@ struct EndToEndBench: AsyncParsableCommand {
     @Option(help: "Prefix of the call ids.")
     var prefix = "e2e"
 
+    @Option(help: "A CSV file to write each event's timings to (seconds after the start; milliseconds).")
+    var samples: String?
+
     /// One POST: when it was due and sent (seconds after the start, monotonic), when it was
     /// sent on the wall clock the mock also stamps with, and its status (0: no answer).
     struct Sent: Sendable {
@@ -41,6 +44,7 @@ struct EndToEndBench: AsyncParsableCommand {
         var sent: Double
         var sentWall: Double
         var status: Int
+        var answered: Double
     }
 
     func validate() throws {
@@ -69,7 +73,7 @@ struct EndToEndBench: AsyncParsableCommand {
                     let sentAt = offset(clock.now)
                     let sentWall = Date().timeIntervalSince1970
                     let status = (try? await client.send(request))?.status ?? 0
-                    return Sent(callID: callID, due: offset(due), sent: sentAt, sentWall: sentWall, status: status)
+                    return Sent(callID: callID, due: offset(due), sent: sentAt, sentWall: sentWall, status: status, answered: offset(clock.now))
                 }
             }
             var results: [Sent] = []
@@ -105,6 +109,14 @@ struct EndToEndBench: AsyncParsableCommand {
             return value.isFinite ? (value * 100).rounded() / 100 : -1
         }
         let delivered = latencies.filter(\.isFinite).count
+        if let samples {
+            var csv = "sent_s,answer_ms,patch_ms\n"
+            for item in sent.sorted(by: { $0.sent < $1.sent }) {
+                let patch = item.status == 202 ? received[item.callID].map { ($0 - item.sentWall) * 1000 } : nil
+                csv += "\(item.sent),\((item.answered - item.sent) * 1000),\(patch.map { "\($0)" } ?? "")\n"
+            }
+            try csv.write(toFile: samples, atomically: true, encoding: .utf8)
+        }
         print(
             #"{"e2e_p50_ms": \#(percentile(latencies, 0.5)), "e2e_p99_ms": \#(percentile(latencies, 0.99)), "e2e_max_ms": \#(percentile(latencies, 1)), "#
                 + #""e2e_rate": \#(rate), "e2e_rate_achieved": \#((achieved * 10).rounded() / 10), "e2e_send_lag_p99_ms": \#(percentile(lags, 0.99)), "#
