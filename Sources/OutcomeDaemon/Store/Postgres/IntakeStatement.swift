@@ -1,16 +1,18 @@
 import NIOCore
 import PostgresNIO
 
-/// Intake's one statement, prepared once per connection: it stores a batch's events and queues
-/// their decisions. The first record of an idempotency key is stored, later ones are its
+/// Intake's one statement, prepared once per connection and run as its own transaction: it
+/// stores a batch's events and queues their decisions. The first record of an idempotency key is stored, later ones are its
 /// duplicates; a call's queued decisions go to one job, which takes the last of them (one call,
 /// one line). Jobs are written before events, each in key order, so that concurrent commits lock
 /// rows in one order. The wait limits are set first, before any row is locked.
 ///
-/// Its one row: how many events it inserted and how many it meant to (fewer when another
-/// commit stored a key after the statement looked), the records' ordinals (from 1) and event
-/// ids of the stored events, the calls and ids of the queued jobs, and the keys, ids and
-/// responses of the events stored before.
+/// When another session stored one of the keys after the statement looked, the statement fails
+/// with `concurrentDuplicate` and writes nothing; run again, it finds that event.
+///
+/// Its one row: nothing, and whether listeners were notified (both only make the CTEs run), the
+/// records' ordinals (from 1) and event ids of the stored events, the calls and ids of the
+/// queued jobs, and the keys, ids and responses of the events stored before.
 struct IntakeStatement: PostgresPreparedStatement {
     static let name = "outcomed_intake_1"
 
@@ -58,13 +60,19 @@ struct IntakeStatement: PostgresPreparedStatement {
         ), notified AS MATERIALIZED (
             SELECT pg_notify('\(PostgresQueueStore.notificationChannel)', '') FROM (SELECT FROM queued LIMIT 1) any_queued
         )
-        SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM fresh), (SELECT count(*) FROM notified),
+        SELECT CASE WHEN (SELECT count(*) FROM inserted) <> (SELECT count(*) FROM fresh)
+                    THEN outcomed_abort('\(Self.concurrentDuplicate)', 'an event of this batch was stored by another session meanwhile')
+               END, (SELECT count(*) FROM notified),
                ARRAY(SELECT n FROM fresh ORDER BY n), ARRAY(SELECT event_id FROM fresh ORDER BY n),
                ARRAY(SELECT call_id FROM queued), ARRAY(SELECT id FROM queued),
                ARRAY(SELECT idempotency_key FROM stored), ARRAY(SELECT id FROM stored), ARRAY(SELECT response FROM stored)
         """
 
-    typealias Row = (Int64, Int64, Int64, [Int64], [Int64], [String], [Int64], [String], [Int64], [String])
+    /// The SQLSTATE of a batch that met a key stored meanwhile: PostgreSQL's "serialization
+    /// failure", the usual sign that a transaction should simply be run again.
+    static let concurrentDuplicate = "40001"
+
+    typealias Row = (Int64?, Int64, [Int64], [Int64], [String], [Int64], [String], [Int64], [String])
 
     var lockTimeout: String
     var statementTimeout: String

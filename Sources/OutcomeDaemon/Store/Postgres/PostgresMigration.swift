@@ -72,5 +72,18 @@ struct PostgresMigration: Sendable {
             $$
             """,
         ]),
+        // A statement that runs as its own transaction (no BEGIN, one round trip) undoes all it
+        // wrote only by failing: this makes it fail with a SQLSTATE the caller can act on.
+        PostgresMigration(version: 4, name: "statements that abort themselves", statements: [
+            """
+            CREATE FUNCTION outcomed_abort(code TEXT, message TEXT) RETURNS BIGINT
+            LANGUAGE plpgsql VOLATILE
+            AS $$
+            BEGIN
+                RAISE EXCEPTION USING ERRCODE = code, MESSAGE = message;
+            END
+            $$
+            """,
+        ]),
     ]
 }

@@ -4,9 +4,9 @@ import PostgresNIO
 
 /// Intake: events and the jobs they queue, committed in groups.
 extension PostgresQueueStore {
-    /// Commits records in one transaction: each event is stored and its decision queued, or
-    /// found to be a duplicate, also of an event another instance stores at the same moment.
-    /// Waits for a connection, a lock or a statement at most until `deadline`.
+    /// Commits records in one statement, which is its own transaction: each event is stored and
+    /// its decision queued, or found to be a duplicate, also of an event another instance stores
+    /// at the same moment. Waits for a connection, a lock or a statement at most until `deadline`.
     public func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?) async throws -> [IntakeReceipt] {
         guard !records.isEmpty else { return [] }
         let deadline = deadline ?? .now + busyTimeout
@@ -16,8 +16,9 @@ extension PostgresQueueStore {
                 let remaining = deadline - .now
                 guard remaining > .zero else { throw PostgresStoreFailure.deadlinePassed }
                 do {
-                    return try await session.transaction { try await Self.record(records, waitingAtMost: remaining, in: session) }
-                } catch PostgresStoreFailure.concurrentDuplicate where tries < PostgresSession.redoLimit {
+                    return try await Self.record(records, waitingAtMost: remaining, in: session)
+                } catch let error as PSQLError where error.sqlState == IntakeStatement.concurrentDuplicate {
+                    guard tries < PostgresSession.redoLimit else { throw PostgresStoreFailure.concurrentDuplicate }
                     tries += 1
                 }
             }
@@ -31,9 +32,7 @@ extension PostgresQueueStore {
         let (lockTimeout, statementTimeout) = PostgresSession.settings(limitingWaitsTo: limit)
         let statement = IntakeStatement(lockTimeout: lockTimeout, statementTimeout: statementTimeout, records: records, queued: queued)
         guard let row = try await session.execute(statement).first else { throw PostgresStoreFailure.missingRow }
-        let (inserted, fresh, _, freshOrdinals, eventIDs, queuedCalls, jobIDs, storedKeys, storedIDs, storedResponses) = row
-        // Another instance stored one of these keys after this statement looked: redo, and find it.
-        guard inserted == fresh else { throw PostgresStoreFailure.concurrentDuplicate }
+        let (_, _, freshOrdinals, eventIDs, queuedCalls, jobIDs, storedKeys, storedIDs, storedResponses) = row
 
         var jobOfCall: [String: Int64] = [:]
         for (call, id) in zip(queuedCalls, jobIDs) { jobOfCall[call] = id }
