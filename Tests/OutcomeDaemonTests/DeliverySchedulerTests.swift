@@ -23,21 +23,21 @@ struct DeliverySchedulerTests {
         }
 
         /// Runs one round and returns its actions, answering each I/O action as given: `due`
-        /// nil makes every settle fail.
+        /// nil makes every settle fail, which otherwise claims up to `claimable` jobs and says
+        /// the next is due at `nextDue`; `notified` says intake queued jobs since the last round.
         mutating func round(
-            at now: Int64, settings newSettings: DeliverySettings? = nil, stopping: Bool = false,
+            at now: Int64, settings newSettings: DeliverySettings? = nil, stopping: Bool = false, notified: Bool = false,
             live: Int? = 1, due: Int? = 0, claimable: Int = 0, nextDue: Int64? = nil
         ) -> [DeliveryScheduler.Action] {
             if let newSettings { settings = newSettings }
-            scheduler.beginRound(now: now, settings: settings, stopping: stopping)
+            scheduler.beginRound(now: now, settings: settings, stopping: stopping, notified: notified)
             var actions: [DeliveryScheduler.Action] = []
             while actions.count < 20 {
                 let action = scheduler.next()
                 actions.append(action)
                 switch action {
                 case .heartbeat: scheduler.heartbeatAnswered(live: live)
-                case .settle(_, let claim): scheduler.settled(claimed: due.map { _ in min(claim?.limit ?? 0, claimable) })
-                case .findNextDue: scheduler.nextDue(nextDue)
+                case .settle(_, let claim): scheduler.settled(claimed: due.map { _ in min(claim?.limit ?? 0, claimable) }, nextDue: nextDue)
                 case .prune, .cancelTransfers: break
                 case .wait, .continueNow, .stop: return actions
                 }
@@ -58,11 +58,11 @@ struct DeliverySchedulerTests {
             .heartbeat,
             .prune(olderThan: 1_000_000 - 3_600_000),
             .settle(results: [], claim: .init(limit: 16, leaseUntil: 1_045_000, probe: false)),
-            .findNextDue,
             .wait(until: 1_000_300),
         ])
-        // Half a second later: no heartbeat, no prune, and with nothing due, a one-second sleep.
-        #expect(driver.round(at: 1_000_500).suffix(2) == [.findNextDue, .wait(until: 1_001_500)])
+        // Half a second later: no heartbeat, no prune, a claim as a job was due at 300, and with
+        // nothing more due, a one-second sleep.
+        #expect(driver.round(at: 1_000_500) == [.settle(results: [], claim: .init(limit: 16, leaseUntil: 1_045_500, probe: false)), .wait(until: 1_001_500)])
         #expect(driver.round(at: 1_001_000).first == .heartbeat)
     }
 
@@ -71,8 +71,8 @@ struct DeliverySchedulerTests {
         // Three due of sixteen asked for: the queue is empty, so it sleeps (nothing is due).
         var actions = driver.round(at: 0, claimable: 3)
         #expect(Self.claims(actions).map(\.limit) == [16], "four PATCH slots, each with its next jobs in hand")
-        #expect(actions.suffix(2) == [.findNextDue, .wait(until: 1000)])
-        actions = driver.round(at: 1, claimable: 13)
+        #expect(actions.last == .wait(until: 1000))
+        actions = driver.round(at: 1, notified: true, claimable: 13)
         #expect(Self.claims(actions).map(\.limit) == [13])
         #expect(actions.last == .wait(until: 1001), "full: it waits for an attempt to end")
         #expect(driver.scheduler.inFlight == 16)
@@ -117,18 +117,20 @@ struct DeliverySchedulerTests {
             _ = driver.scheduler.recordFailure()
             driver.scheduler.finished(.retry(jobID: Int64(id), status: 503, error: "503", nextAttemptAt: 100), probe: false)
         }
-        _ = driver.round(at: 10, claimable: 1)
+        _ = driver.round(at: 10, notified: true, claimable: 1)
         #expect(driver.scheduler.recordFailure() == .opened(.failures, pause: .seconds(5)))
         driver.scheduler.finished(.retry(jobID: 9, status: 503, error: "503", nextAttemptAt: 100), probe: false)
-        // Open: the results are recorded and nothing is claimed until the pause ends.
-        var actions = driver.round(at: 20, claimable: 10)
+        // Open: nothing is claimed until the pause ends, and the results are recorded once
+        // they have waited `resultDelay` for a claim.
+        #expect(driver.round(at: 20, notified: true, claimable: 10) == [.wait(until: 30)])
+        var actions = driver.round(at: 30, notified: true, claimable: 10)
         #expect(actions.contains(.settle(results: [.retry(jobID: 9, status: 503, error: "503", nextAttemptAt: 100)], claim: nil)))
-        #expect(actions.last == .wait(until: 1020))
-        #expect(Self.claims(driver.round(at: 5009, claimable: 10)).isEmpty)
+        #expect(actions.last == .wait(until: 1030))
+        #expect(Self.claims(driver.round(at: 5009, notified: true, claimable: 10)).isEmpty)
         // The pause is over: one probe, and nothing else while it is out.
         actions = driver.round(at: 5010, claimable: 10)
         #expect(Self.claims(actions) == [.init(limit: 1, leaseUntil: 50_010, probe: true)])
-        #expect(Self.claims(driver.round(at: 5020, claimable: 10)).isEmpty)
+        #expect(Self.claims(driver.round(at: 5020, notified: true, claimable: 10)).isEmpty)
         // It succeeds: the circuit closes and the full concurrency comes back.
         #expect(driver.scheduler.recordSuccess() == .closed)
         driver.scheduler.finished(.done(jobID: 10, status: 200), probe: true)
@@ -201,7 +203,51 @@ struct DeliverySchedulerTests {
     @Test func aReloadChangesConcurrencyAndRateBetweenRounds() {
         var driver = Driver(Self.settings(concurrency: 2), drainTimeout: .seconds(10))
         #expect(Self.claims(driver.round(at: 0)).map(\.limit) == [8])
-        #expect(Self.claims(driver.round(at: 10, settings: Self.settings(concurrency: 6))).map(\.limit) == [24])
-        #expect(Self.claims(driver.round(at: 20, settings: Self.settings(concurrency: 6, rateLimit: 3))).map(\.limit) == [3])
+        // A reload wakes the worker as intake does.
+        #expect(Self.claims(driver.round(at: 10, settings: Self.settings(concurrency: 6), notified: true)).map(\.limit) == [24])
+        #expect(Self.claims(driver.round(at: 20, settings: Self.settings(concurrency: 6, rateLimit: 3), notified: true)).map(\.limit) == [3])
+    }
+
+    @Test func resultsOfARoundThatCanClaimNothingWaitForTheNextClaim() {
+        var driver = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
+        #expect(Self.claims(driver.round(at: 0, claimable: 2)).map(\.limit) == [16])
+        // Two PATCHes end; nothing was queued since the claim that found only two jobs.
+        driver.scheduler.finished(.done(jobID: 1, status: 200), probe: false)
+        driver.scheduler.finished(.done(jobID: 2, status: 200), probe: false)
+        #expect(driver.round(at: 5) == [.wait(until: 20)], "no store call: the results wait \(DeliveryScheduler.resultDelay) ms")
+        // Intake queues a job: one settle records both results and claims it.
+        var actions = driver.round(at: 12, notified: true, claimable: 1)
+        #expect(actions.contains(.settle(results: [.done(jobID: 1, status: 200), .done(jobID: 2, status: 200)], claim: .init(limit: 16, leaseUntil: 45_012, probe: false))))
+        // Its PATCH ends and nothing more is queued: the result is recorded alone, 20 ms on.
+        driver.scheduler.finished(.done(jobID: 3, status: 200), probe: false)
+        #expect(driver.round(at: 13) == [.wait(until: 32)])
+        actions = driver.round(at: 32)
+        #expect(actions.contains(.settle(results: [.done(jobID: 3, status: 200)], claim: nil)))
+        #expect(driver.scheduler.unrecorded == 0)
+    }
+
+    @Test func withoutANotificationARoundClaimsWhenTheNextJobIsDueOrEachHeartbeat() {
+        var driver = Driver(Self.settings(concurrency: 1), drainTimeout: .seconds(10))
+        // A retry is due at 300: the round at 300 claims, the one at 200 does not.
+        _ = driver.round(at: 0, nextDue: 300)
+        #expect(Self.claims(driver.round(at: 200)).isEmpty)
+        #expect(Self.claims(driver.round(at: 300, nextDue: nil)).map(\.limit) == [4])
+        // Nothing is due: only the heartbeat's round, a second after the last, claims (a job
+        // that another process made due, such as `outcomed queue retry`).
+        #expect(Self.claims(driver.round(at: 999)).isEmpty)
+        let actions = driver.round(at: 1000)
+        #expect(actions.first == .heartbeat)
+        #expect(Self.claims(actions).map(\.limit) == [4])
+    }
+
+    @Test func aJobDueButNotClaimedIsClaimedAgainRightAfterResultsAreRecorded() {
+        var driver = Driver(Self.settings(concurrency: 1), drainTimeout: .seconds(10))
+        _ = driver.round(at: 0, claimable: 1)
+        // Its call's next job waits for it; the result ends it, but the claim in the same
+        // settle may not see that, and the store says a job is due already.
+        driver.scheduler.finished(.done(jobID: 1, status: 200), probe: false)
+        let actions = driver.round(at: 10, notified: true, claimable: 0, nextDue: 5)
+        #expect(actions.last == .wait(until: 10), "the next round comes at once")
+        #expect(Self.claims(driver.round(at: 11, claimable: 1)).map(\.limit) == [4])
     }
 }

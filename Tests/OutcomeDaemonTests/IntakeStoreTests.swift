@@ -40,7 +40,7 @@ struct IntakeStoreTests {
         let synchronous = { try await store.database.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } }
         #expect(try await synchronous() == 2, "intake commits at FULL")
         let now = WallClock.milliseconds()
-        let claimed = try await store.settle([], claimLimit: 1, now: now, owner: "w", leaseUntil: now + 60_000)
+        let claimed = try await store.settle([], claimLimit: 1, now: now, owner: "w", leaseUntil: now + 60_000).jobs
         _ = try await store.settle([.done(jobID: claimed[0].id, status: 200)], claimLimit: 1, now: now, owner: "w", leaseUntil: now + 60_000)
         #expect(try await synchronous() == 2, "a delivery write leaves the writer at FULL for the next intake commit")
         #expect(try await store.stats(now: now).inFlight == 1)

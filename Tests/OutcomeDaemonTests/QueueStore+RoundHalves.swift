@@ -5,7 +5,7 @@
 extension QueueStore {
     /// A round with no results to record: claims up to `limit` due jobs.
     func claimDue(limit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
-        try await settle([], claimLimit: limit, now: now, owner: owner, leaseUntil: leaseUntil)
+        try await settle([], claimLimit: limit, now: now, owner: owner, leaseUntil: leaseUntil).jobs
     }
 
     /// A round that claims nothing: records `results`.

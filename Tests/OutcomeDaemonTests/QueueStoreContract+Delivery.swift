@@ -22,16 +22,22 @@ extension QueueStoreContractCase {
             #expect(try await Contract.claim(store, "b", limit: 1).map(\.id) == [ids[2]], "the earlier due time comes first")
             #expect(try await Contract.claim(store, "b", limit: 1).map(\.id) == [ids[1]])
         },
-        QueueStoreContractCase("a job not yet due is not claimed, and the next due time is on the caller's clock") { store in
-            #expect(try await store.nextDueAt(now: WallClock.milliseconds()) == nil)
+        QueueStoreContractCase("a job not yet due is not claimed, and each settle says when the next is due, on the caller's clock") { store in
+            let start = WallClock.milliseconds()
+            #expect(try await store.settle([], claimLimit: 1, now: start, owner: "a", leaseUntil: start + 60_000) == Settlement(jobs: [], nextDueAt: nil))
             let id = try await Contract.queue(store, "k1", call: "c1")
-            _ = try await Contract.claim(store, "a")
+            let other = try await Contract.queue(store, "k2", call: "c2")
+            #expect(try await Contract.claim(store, "a", limit: 1).map(\.id) == [id])
             let now = WallClock.milliseconds()
-            try await store.complete([.retry(jobID: id, status: 503, error: "HTTP 503", nextAttemptAt: now + 60_000)], now: now, owner: "a")
-            #expect(try await Contract.claim(store, "a").isEmpty)
-            #expect(try await Contract.claim(store, "b").isEmpty)
-            let due = try #require(try await store.nextDueAt(now: WallClock.milliseconds()))
+            // The job left pending is due already; the one put back is due in a minute.
+            let settlement = try await store.settle([.retry(jobID: id, status: 503, error: "HTTP 503", nextAttemptAt: now + 60_000)], claimLimit: 0, now: now, owner: "a", leaseUntil: now)
+            #expect(try #require(settlement.nextDueAt) <= now + 1000)
+            #expect(try await Contract.claim(store, "b").map(\.id) == [other])
+            let later = WallClock.milliseconds()
+            let next = try await store.settle([], claimLimit: 1, now: later, owner: "a", leaseUntil: later + 60_000)
+            #expect(next.jobs.isEmpty)
             // A store on another clock translates; either way it is about a minute from `now`.
+            let due = try #require(next.nextDueAt)
             #expect(due > now + 50_000 && due < now + 70_000)
         },
         QueueStoreContractCase("a live owner's lease is never taken, by another owner or again by itself") { store in
@@ -113,7 +119,7 @@ extension QueueStoreContractCase {
             let claimed = try await store.settle(
                 [.done(jobID: a, status: 200), .retry(jobID: b, status: 503, error: "HTTP 503", nextAttemptAt: now + 60_000)],
                 claimLimit: 5, now: now, owner: "w", leaseUntil: now + 60_000
-            )
+            ).jobs
             #expect(claimed.map(\.id) == [c, d], "b is pending again but not due for a minute")
             #expect(claimed.allSatisfy { $0.state == .inFlight && $0.leaseOwner == "w" })
             let done = try await Contract.job(store, a)
@@ -122,9 +128,9 @@ extension QueueStoreContractCase {
             #expect(retried.state == .pending && retried.attempts == 1 && retried.lastError == "HTTP 503")
             // Sent again after a failure the caller could not see through: nothing changes twice.
             let again = try await store.settle([.done(jobID: a, status: 200)], claimLimit: 0, now: now, owner: "w", leaseUntil: now + 60_000)
-            #expect(again.isEmpty)
+            #expect(again.jobs.isEmpty)
             #expect(try await Contract.job(store, a).attempts == 1)
-            #expect(try await store.settle([], claimLimit: 0, now: now, owner: "w", leaseUntil: now).isEmpty)
+            #expect(try await store.settle([], claimLimit: 0, now: now, owner: "w", leaseUntil: now).jobs.isEmpty)
         },
     ]
 }

@@ -6,6 +6,11 @@
 ///
 /// One round: `beginRound`, the worker's `finished` for each attempt that ended, then `next()`
 /// until it returns `.wait`, `.continueNow` or `.stop`, answering each I/O action on the way.
+///
+/// A round claims only when a job may be due: intake queued one (`notified`), the last claim
+/// was full, the store's next due time has come, or a heartbeat second passed (jobs another
+/// process made due). Results of a round that claims nothing wait up to `resultDelay` for the
+/// next claim, so a burst of PATCHes costs one store write, not one each.
 struct DeliveryScheduler: Sendable {
     /// One step for the worker.
     enum Action: Sendable, Equatable {
@@ -15,8 +20,6 @@ struct DeliveryScheduler: Sendable {
         case prune(olderThan: Int64)
         /// Record these results and claim jobs, in one store call; answer with `settled`.
         case settle(results: [JobResult], claim: Claim?)
-        /// Ask the store when the next pending job is due; answer with `nextDue`.
-        case findNextDue
         /// The drain timeout passed: interrupt the attempts still in flight.
         case cancelTransfers
         /// Go round again at once: the last claim was full and there is room for more.
@@ -46,6 +49,8 @@ struct DeliveryScheduler: Sendable {
     static let idleWait: Int64 = 1000
     /// Failed settles in a row that stop claims until results can be recorded again.
     static let storeFailureLimit = 3
+    /// How long results may wait to be recorded with a claim; their jobs stay leased meanwhile.
+    static let resultDelay: Int64 = 20
 
     private(set) var breaker: CircuitBreaker
     private var bucket: TokenBucket
@@ -59,6 +64,12 @@ struct DeliveryScheduler: Sendable {
     private(set) var inFlight = 0
     private var probing = false
     private var uncommitted: [JobResult] = []
+    /// When the oldest of `uncommitted` was reported.
+    private var oldestResult: Int64?
+    /// Whether a claim may find a job; false after a claim that found fewer than it asked for.
+    private var mayFindDue = true
+    /// When the store said the next pending job is due, after a claim that was not full.
+    private var storeDueAt: Int64?
     private var storeFailures = 0
     private var lastBeat: Int64?
     private var lastPrune: Int64?
@@ -72,7 +83,7 @@ struct DeliveryScheduler: Sendable {
     private var wakeAt: Int64 = 0
 
     private enum Step: Sendable, Equatable {
-        case heartbeat, prune, settle, awaitingSettle(Claim?), afterClaim(full: Bool), awaitingNextDue, done
+        case heartbeat, prune, settle, awaitingSettle(Claim?), afterFullClaim, done
     }
 
     /// Creates a scheduler for these settings; `drainTimeout` bounds a shutdown's wait for
@@ -93,12 +104,18 @@ struct DeliveryScheduler: Sendable {
     /// Results waiting to be recorded.
     var unrecorded: Int { uncommitted.count }
 
-    /// Starts a round at `now` under the latest settings (a reload changes them between rounds).
-    mutating func beginRound(now: Int64, settings: DeliverySettings, stopping: Bool) {
+    /// Starts a round at `now` under the latest settings (a reload changes them between rounds);
+    /// `notified` says that jobs were queued or settings changed since the last round.
+    mutating func beginRound(now: Int64, settings: DeliverySettings, stopping: Bool, notified: Bool = false) {
         self.now = now
         self.stopping = stopping
         step = .heartbeat
         wakeAt = now + Self.idleWait
+        if notified { mayFindDue = true }
+        if let due = storeDueAt, now >= due {
+            mayFindDue = true
+            storeDueAt = nil
+        }
         if settings.rateLimit != rateLimit {
             rateLimit = settings.rateLimit
             bucket = bucket.withRate(rateLimit / Double(instances), now: now)
@@ -128,6 +145,7 @@ struct DeliveryScheduler: Sendable {
         inFlight -= 1
         if probe { probing = false }
         uncommitted.append(result)
+        oldestResult = oldestResult ?? now
     }
 
     /// The upstream answered well; returns a transition to log.
@@ -146,9 +164,10 @@ struct DeliveryScheduler: Sendable {
         bucket = bucket.withRate(rateLimit / Double(instances), now: now)
     }
 
-    /// The settle named `claimed` jobs, or failed (nil): then its results stay for the next
-    /// round and stay in flight meanwhile, so nothing else claims them.
-    mutating func settled(claimed: Int?) {
+    /// The settle named `claimed` jobs and when the next pending job is due, or failed (nil):
+    /// then its results stay for the next round and stay in flight meanwhile, so nothing else
+    /// claims them.
+    mutating func settled(claimed: Int?, nextDue: Int64?) {
         guard case .awaitingSettle(let claim) = step else { return }
         guard let claimed else {
             storeFailures += 1
@@ -158,24 +177,36 @@ struct DeliveryScheduler: Sendable {
             return
         }
         storeFailures = 0
+        let recordedResults = !uncommitted.isEmpty
         uncommitted.removeAll()
-        guard let claim else {
-            step = .done
-            return
-        }
-        inFlight += claimed
-        bucket.giveBack(claim.limit - claimed)
-        if claim.probe && claimed > 0 {
-            breaker.startProbe()
-            probing = true
-        }
-        step = .afterClaim(full: claimed == claim.limit)
-    }
-
-    /// When the next pending job is due, if the store could say.
-    mutating func nextDue(_ due: Int64?) {
-        if let due, due > now { wakeAt = min(wakeAt, due) }
+        oldestResult = nil
         step = .done
+        if let claim {
+            inFlight += claimed
+            bucket.giveBack(claim.limit - claimed)
+            if claim.probe && claimed > 0 {
+                breaker.startProbe()
+                probing = true
+            }
+            if claimed == claim.limit {
+                // Every token found a job: more may be due at once.
+                mayFindDue = true
+                step = .afterFullClaim
+                return
+            }
+            mayFindDue = false
+        }
+        guard let nextDue else { return }
+        if nextDue > now {
+            wakeAt = min(wakeAt, nextDue)
+            storeDueAt = min(storeDueAt ?? nextDue, nextDue)
+        } else {
+            // Due and not claimed: no claim was made, or the job waits for one of its call in
+            // flight, which the results just recorded may have ended unseen by the claim beside
+            // them. The next round claims, at once if it may now find it.
+            mayFindDue = true
+            if recordedResults || claim == nil { wakeAt = now }
+        }
     }
 
     /// The next step of this round.
@@ -186,6 +217,7 @@ struct DeliveryScheduler: Sendable {
                 step = stopping ? .settle : .prune
                 if lastBeat.map({ now - $0 >= Self.heartbeatInterval }) ?? true {
                     lastBeat = now
+                    mayFindDue = true
                     return .heartbeat
                 }
             case .prune:
@@ -195,7 +227,12 @@ struct DeliveryScheduler: Sendable {
                     return .prune(olderThan: now - retentionMillis)
                 }
             case .settle:
-                let claim = stopping ? nil : makeClaim()
+                let claim = stopping || !mayFindDue ? nil : makeClaim()
+                if claim == nil, !stopping, storeFailures == 0, let oldest = oldestResult, now - oldest < Self.resultDelay {
+                    wakeAt = min(wakeAt, oldest + Self.resultDelay)
+                    step = .done
+                    continue
+                }
                 if uncommitted.isEmpty && claim == nil {
                     step = .done
                     continue
@@ -204,19 +241,10 @@ struct DeliveryScheduler: Sendable {
                 return .settle(results: uncommitted, claim: claim)
             case .awaitingSettle:
                 // The worker did not answer the settle: treat it as failed.
-                settled(claimed: nil)
-            case .afterClaim(let full):
-                if full {
-                    step = .done
-                    // Every token found a job: more may be due at once, if there is room.
-                    if inFlight < claimWindow && !probing { return .continueNow }
-                } else {
-                    step = .awaitingNextDue
-                    return .findNextDue
-                }
-            case .awaitingNextDue:
-                // The worker did not answer: sleep the default time.
+                settled(claimed: nil, nextDue: nil)
+            case .afterFullClaim:
                 step = .done
+                if inFlight < claimWindow && !probing { return .continueNow }
             case .done:
                 return stopping ? drain() : .wait(until: wakeAt)
             }

@@ -31,6 +31,8 @@ public final class DeliveryWorker: Service, Sendable {
     private let now: @Sendable () -> Int64
     let random: @Sendable () -> Double
     private let wakeup = Wakeup()
+    /// Set by `notify` and `update`, taken by the next round: a claim may find something new.
+    private let notified = Atomic<Bool>(false)
     private let completions = Mutex<[Completion]>([])
     private let lanes = Mutex(Lanes())
     private let stopping = Atomic<Bool>(false)
@@ -77,6 +79,7 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Tells the worker a job may be due now.
     public func notify() {
+        notified.store(true, ordering: .releasing)
         wakeup.signal()
     }
 
@@ -84,7 +87,7 @@ public final class DeliveryWorker: Service, Sendable {
     public func update(_ newSettings: DeliverySettings) {
         settings.withLock { $0 = newSettings }
         client.keepConnections(for: newSettings.concurrency)
-        wakeup.signal()
+        notify()
     }
 
     /// When the loop last went round, in Unix milliseconds (for the watchdog).
@@ -147,7 +150,10 @@ public final class DeliveryWorker: Service, Sendable {
             let time = now()
             heartbeat.store(time, ordering: .relaxed)
             let current = settings.withLock { $0 }
-            scheduler.beginRound(now: time, settings: current, stopping: stopping.load(ordering: .relaxed) || Task.isCancelled)
+            scheduler.beginRound(
+                now: time, settings: current, stopping: stopping.load(ordering: .relaxed) || Task.isCancelled,
+                notified: notified.exchange(false, ordering: .acquiringAndReleasing)
+            )
             let finished = completions.withLock { list in
                 defer { list.removeAll() }
                 return list
@@ -166,12 +172,13 @@ public final class DeliveryWorker: Service, Sendable {
                 case .settle(let results, let claim):
                     let jobs: [Job]
                     do {
-                        jobs = try await store.settle(results, claimLimit: claim?.limit ?? 0, now: time, owner: instanceID, leaseUntil: claim?.leaseUntil ?? time)
-                        scheduler.settled(claimed: jobs.count)
+                        let settlement = try await store.settle(results, claimLimit: claim?.limit ?? 0, now: time, owner: instanceID, leaseUntil: claim?.leaseUntil ?? time)
+                        scheduler.settled(claimed: settlement.jobs.count, nextDue: settlement.nextDueAt)
+                        jobs = settlement.jobs
                     } catch {
                         // The results stay in flight until recorded, so nothing else claims their jobs meanwhile.
                         logger.error("cannot record delivery results or claim jobs", metadata: ["event": "store_error", "error": "\(error)", "results": "\(results.count)"])
-                        scheduler.settled(claimed: nil)
+                        scheduler.settled(claimed: nil, nextDue: nil)
                         jobs = []
                     }
                     let probe = claim?.probe ?? false
@@ -187,8 +194,6 @@ public final class DeliveryWorker: Service, Sendable {
                     for _ in 0..<starting {
                         group.addTask { await self.runLane() }
                     }
-                case .findNextDue:
-                    scheduler.nextDue(try? await store.nextDueAt(now: time))
                 case .cancelTransfers:
                     group.cancelAll()
                 case .continueNow:

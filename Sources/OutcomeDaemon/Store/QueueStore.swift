@@ -30,16 +30,14 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
     /// Puts every job left `in_flight` back to `pending` (embedded store, at start).
     func recoverInFlight(now: Int64) async throws -> Int
 
-    /// The earliest time a pending job is due, on the caller's clock.
-    func nextDueAt(now: Int64) async throws -> Int64?
-
     /// One delivery round's writes, in one transaction: records the results of attempts (a
     /// result counts only while `owner` holds the job's lease), then marks up to `claimLimit`
     /// due jobs `in_flight` under a lease held by `owner` until `leaseUntil` and returns them,
-    /// oldest due first. Expired leases of other instances are taken back before the claim, and
-    /// a call with a job in flight is skipped. After a throw the caller sends the same results
-    /// again: a result recorded twice changes nothing, as it counts only while the lease holds.
-    func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job]
+    /// oldest due first, with the time the next pending job is due. Expired leases of other
+    /// instances are taken back before the claim, and a call with a job in flight is skipped.
+    /// After a throw the caller sends the same results again: a result recorded twice changes
+    /// nothing, as it counts only while the lease holds.
+    func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> Settlement
 
     /// Puts the jobs `owner` holds back to `pending`, uncharged (graceful shutdown).
     func releaseAllInFlight(now: Int64, owner: String) async throws -> Int

@@ -48,12 +48,12 @@ extension SQLiteQueueStore {
     /// counts only while `owner` still holds the job's lease; expired leases of other instances
     /// are taken back before the claim; a call that already has a job in flight is skipped, so
     /// a call's PATCHes never overlap.
-    public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
-        guard !results.isEmpty || claimLimit > 0 else { return [] }
-        return try await bookkeeping { db in
+    public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> Settlement {
+        try await bookkeeping { db in
             try Self.record(results, db, now: now, owner: owner)
-            guard claimLimit > 0 else { return [] }
-            return try Self.claim(db, limit: claimLimit, now: now, owner: owner, leaseUntil: leaseUntil)
+            let jobs = claimLimit > 0 ? try Self.claim(db, limit: claimLimit, now: now, owner: owner, leaseUntil: leaseUntil) : []
+            let due = try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM jobs WHERE state = 'pending'")
+            return Settlement(jobs: jobs, nextDueAt: due)
         }
     }
 
@@ -96,13 +96,6 @@ extension SQLiteQueueStore {
             job.leaseOwner = owner
             job.leaseExpiresAt = leaseUntil
             return job
-        }
-    }
-
-    /// The earliest time a pending job is due, in Unix milliseconds.
-    public func nextDueAt(now: Int64) async throws -> Int64? {
-        try await database.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM jobs WHERE state = 'pending'")
         }
     }
 

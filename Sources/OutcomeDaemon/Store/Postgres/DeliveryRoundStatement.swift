@@ -6,8 +6,9 @@ import PostgresNIO
 ///
 /// The results' rows are locked in call order before they change, as every writer locks jobs.
 /// Its rows: one per claimed job (`Job.postgresColumns`), or one with those columns null when
-/// it claimed none, each followed by `leases_expired`: whether another instance let a lease
-/// expire, which the statement does not take back.
+/// it claimed none, each followed by `leases_expired` (whether another instance let a lease
+/// expire, which the statement does not take back), `next_due` (the earliest due time of the
+/// pending jobs it did not claim) and `database_now`.
 struct DeliveryRoundStatement: PostgresPreparedStatement {
     static let name = "outcomed_round_1"
 
@@ -39,7 +40,9 @@ struct DeliveryRoundStatement: PostgresPreparedStatement {
                EXISTS (
                    SELECT 1 FROM jobs, clock
                    WHERE jobs.state = 'in_flight' AND jobs.lease_expires_at <= clock.now AND jobs.lease_owner IS DISTINCT FROM $1
-               ) AS leases_expired
+               ) AS leases_expired,
+               (SELECT min(next_attempt_at) FROM jobs WHERE state = 'pending' AND id <> ALL(ARRAY(SELECT id FROM claimed))) AS next_due,
+               (SELECT now FROM clock) AS database_now
         FROM (SELECT 1) AS one LEFT JOIN claimed ON true
         """
 

@@ -55,14 +55,12 @@ extension PostgresQueueStore {
     }
 
     /// The earliest time a pending job is due, on the caller's clock.
-    public func nextDueAt(now: Int64) async throws -> Int64? {
-        try await withSession { session in
-            guard let row = try await session.execute("""
-                SELECT (SELECT min(next_attempt_at) FROM jobs WHERE state = 'pending'), \(unescaped: PostgresSession.now)
-                """).first else { throw PostgresStoreFailure.missingRow }
-            let (due, databaseNow) = try row.decode((Int64?, Int64).self)
-            return due.map { now + ($0 - databaseNow) }
-        }
+    func nextDueAt(_ session: PostgresSession, now: Int64) async throws -> Int64? {
+        guard let row = try await session.execute("""
+            SELECT (SELECT min(next_attempt_at) FROM jobs WHERE state = 'pending'), \(unescaped: PostgresSession.now)
+            """).first else { throw PostgresStoreFailure.missingRow }
+        let (due, databaseNow) = try row.decode((Int64?, Int64).self)
+        return due.map { now + ($0 - databaseNow) }
     }
 
     /// One delivery round in one transaction that commits without waiting for its WAL flush
@@ -73,8 +71,7 @@ extension PostgresQueueStore {
     /// The usual round (attempts that ended, and a claim) is one statement; another instance's
     /// expired leases, a job going back to pending, or a claim that met a call another instance
     /// put in flight take a transaction instead.
-    public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
-        guard !results.isEmpty || claimLimit > 0 else { return [] }
+    public func settle(_ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64) async throws -> Settlement {
         let round = try await withSession { session -> Round? in
             do {
                 return try await self.roundInOneStatement(session, results, claimLimit: claimLimit, now: now, owner: owner, leaseUntil: leaseUntil)
@@ -85,26 +82,24 @@ extension PostgresQueueStore {
         guard let round else {
             return try await settleInTransaction(results, claimLimit: claimLimit, now: now, owner: owner, leaseUntil: leaseUntil)
         }
-        var jobs = round.jobs
-        if round.leasesExpired {
-            // The transaction takes the expired leases back before it claims the rest.
-            jobs += try await settleInTransaction([], claimLimit: claimLimit - jobs.count, now: now, owner: owner, leaseUntil: leaseUntil, takingBackLeases: true)
-        }
-        return jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+        guard round.leasesExpired else { return Settlement(jobs: round.jobs, nextDueAt: round.nextDueAt) }
+        // The transaction takes the expired leases back before it claims the rest.
+        let rest = try await settleInTransaction([], claimLimit: claimLimit - round.jobs.count, now: now, owner: owner, leaseUntil: leaseUntil, takingBackLeases: true)
+        let jobs = (round.jobs + rest.jobs).sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+        return Settlement(jobs: jobs, nextDueAt: rest.nextDueAt)
     }
 
     /// A round in one transaction, statement by statement, under savepoints where another
     /// instance's commit may collide with it.
     func settleInTransaction(
         _ results: [JobResult], claimLimit: Int, now: Int64, owner: String, leaseUntil: Int64, takingBackLeases: Bool = false
-    ) async throws -> [Job] {
+    ) async throws -> Settlement {
         try await withSession { session in
             if claimLimit > 0 || takingBackLeases {
                 // Expired leases of other instances are taken back first, so this claim can take them.
                 let (databaseNow, leasesExpired) = try await self.clockAndExpiredLeases(session, owner: owner)
                 if leasesExpired { try await self.expireLeases(session, now: databaseNow, owner: owner) }
             }
-            guard !results.isEmpty || claimLimit > 0 else { return [Job]() }
             let jobs = try await session.transaction {
                 let databaseNow: Int64 = try await session.value("SELECT \(unescaped: PostgresSession.now), set_config('synchronous_commit', 'off', true)")
                 if !results.isEmpty {
@@ -122,7 +117,8 @@ extension PostgresQueueStore {
                     return try await self.claimOneByOne(session, limit: claimLimit, now: databaseNow, owner: owner, lease: lease)
                 }
             }
-            return jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+            let sorted = jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+            return Settlement(jobs: sorted, nextDueAt: try await self.nextDueAt(session, now: now))
         }
     }
 

@@ -9,6 +9,8 @@ extension PostgresQueueStore {
         var jobs: [Job]
         /// Whether another instance let a lease expire (the statement does not take them back).
         var leasesExpired: Bool
+        /// When the next pending job it did not claim is due, on the caller's clock.
+        var nextDueAt: Int64?
     }
 
     /// Records ended attempts and claims up to `claimLimit` due jobs in one statement
@@ -43,13 +45,15 @@ extension PostgresQueueStore {
             owner: owner, ids: ids, states: states, statuses: statuses, hasStatus: hasStatus, errors: errors,
             claimLimit: Int64(claimLimit), leaseMillis: leaseUntil - now
         ))
-        guard let first = rows.first else { throw PostgresStoreFailure.missingRow }
-        let leasesExpired = try PostgresRandomAccessRow(first)["leases_expired"].decode(Bool.self)
+        guard let first = rows.first.map(PostgresRandomAccessRow.init) else { throw PostgresStoreFailure.missingRow }
+        let leasesExpired = try first["leases_expired"].decode(Bool.self)
+        let databaseNow = try first["database_now"].decode(Int64.self)
+        let nextDue = try first["next_due"].decode(Int64?.self).map { now + ($0 - databaseNow) }
         // Without a claim, the one row carries the flags alone.
         let jobs = try rows.compactMap { row -> Job? in
             try PostgresRandomAccessRow(row)["id"].decode(Int64?.self) == nil ? nil : Job(postgresRow: row)
         }
-        return Round(jobs: jobs, leasesExpired: leasesExpired)
+        return Round(jobs: jobs, leasesExpired: leasesExpired, nextDueAt: nextDue)
     }
 
 }
