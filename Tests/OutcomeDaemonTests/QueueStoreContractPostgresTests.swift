@@ -29,19 +29,58 @@ struct QueueStoreContractPostgresTests {
         }
     }
 
-    /// A generic plan made while the tables were young would read every row once they are big
-    /// (intake's duplicate lookup scanned all events); outcomed's connections plan each execution.
-    @Test func theDaemonsConnectionsPlanEachStatementForTheTableAsItIsNow() async throws {
+    /// A prepared statement's generic plan is made once per connection, perhaps while the tables
+    /// are young: made there with the planner's defaults, it read every row once they were big
+    /// (intake's duplicate lookup scanned all events). outcomed's connections plan index reads.
+    @Test func plansMadeWhileTheTablesWereYoungStillReadThroughIndexesOnceTheyAreBig() async throws {
         try await PostgresTestDatabase.withDatabase { database in
             let url = try PostgresURL(database.location + "?sslmode=disable")
-            let client = PostgresClient(configuration: url.clientConfiguration(pool: 2), backgroundLogger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            var configuration = url.clientConfiguration(pool: 2)
+            // One connection: the store's prepared statements and the EXPLAINs below share it.
+            configuration.options.maximumConnections = 1
+            let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
                 defer { group.cancelAll() }
-                let mode = try await client.query("SHOW plan_cache_mode").collect().first?.decode(String.self)
-                #expect(mode == "force_custom_plan")
+                let store = Contract.postgresStore(client, database)
+                try await store.migrate()
+                for index in 0..<10 {
+                    _ = try await Contract.commit(store, "young-\(index)", call: "young-\(index)")
+                    let now = WallClock.milliseconds()
+                    let jobs = try await store.settle([], claimLimit: 1, now: now, owner: "o", leaseUntil: now + 60_000).jobs
+                    _ = try await store.settle(jobs.map { .done(jobID: $0.id, status: 200) }, claimLimit: 0, now: now, owner: "o", leaseUntil: now)
+                }
+                // Big tables, and no ANALYZE since they were young.
+                try await client.query("""
+                    INSERT INTO events (idempotency_key, call_id, received_at, body, response)
+                    SELECT 'big-' || g, 'big-' || g, 0, '\\x00', '' FROM generate_series(1, 30000) g
+                    """)
+                try await client.query("""
+                    INSERT INTO jobs (call_id, outcome, event_id, state, attempts, next_attempt_at, created_at, updated_at)
+                    SELECT 'big-' || g, 'interested', g, 'done', 1, 0, 0, 0 FROM generate_series(1, 30000) g
+                    """)
+                let generic = try await client.query("""
+                    SELECT name, generic_plans FROM pg_prepared_statements WHERE name IN ('outcomed_intake_1', 'outcomed_round_1') ORDER BY name
+                    """).collect().map { try $0.decode((String, Int64).self) }
+                #expect(generic.map(\.0) == ["outcomed_intake_1", "outcomed_round_1"])
+                #expect(generic.allSatisfy { $0.1 > 0 }, "each statement runs its cached generic plan: \(generic)")
+                let intake = try await Self.plan(client, """
+                    EXPLAIN EXECUTE outcomed_intake_1('1000ms', '1050ms', ARRAY['k'], ARRAY['c'], ARRAY['\\x00'::bytea], ARRAY['h'],
+                                                      ARRAY['t'], ARRAY['interested'], ARRAY['lead'], ARRAY[true], ARRAY[true])
+                    """)
+                let round = try await Self.plan(client, """
+                    EXPLAIN EXECUTE outcomed_round_1('o', ARRAY[1]::bigint[], ARRAY['done'], ARRAY[200]::bigint[], ARRAY[true], ARRAY[''], 4, 60000)
+                    """)
+                for (name, plan) in [("intake", intake), ("round", round)] {
+                    #expect(!plan.contains("Seq Scan"), "\(name) reads a whole table:\n\(plan)")
+                }
             }
         }
+    }
+
+    /// The plan of an `EXPLAIN`, one line per row.
+    static func plan(_ client: PostgresClient, _ explain: PostgresQuery) async throws -> String {
+        try await client.query(explain).collect().map { try $0.decode(String.self) }.joined(separator: "\n")
     }
 
     @Test func twoInstancesClaimingAtOnceNeverHoldJobsOfOneCall() async throws {
