@@ -85,5 +85,25 @@ struct PostgresMigration: Sendable {
             $$
             """,
         ]),
+        // A SQL function is parsed and planned again at every call, which was most of a round's
+        // time on the server; PL/pgSQL keeps the plan for the session. Same query, same settings.
+        PostgresMigration(version: 5, name: "due jobs read with a plan kept per session", statements: [
+            """
+            CREATE OR REPLACE FUNCTION outcomed_due_jobs(due_at BIGINT, wanted BIGINT) RETURNS SETOF BIGINT
+            LANGUAGE plpgsql VOLATILE ROWS 16
+            SET enable_bitmapscan = off SET enable_seqscan = off SET enable_sort = off
+            AS $$
+            BEGIN
+                RETURN QUERY
+                SELECT j.id FROM jobs j
+                WHERE j.state = 'pending' AND j.next_attempt_at <= due_at
+                  AND NOT EXISTS (SELECT 1 FROM jobs f WHERE f.call_id = j.call_id AND f.state = 'in_flight')
+                ORDER BY j.next_attempt_at, j.id
+                LIMIT wanted
+                FOR UPDATE OF j SKIP LOCKED;
+            END
+            $$
+            """,
+        ]),
     ]
 }
