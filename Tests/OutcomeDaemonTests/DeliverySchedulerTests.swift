@@ -61,8 +61,8 @@ struct DeliverySchedulerTests {
             .wait(until: 1_000_300),
         ])
         // Half a second later: no heartbeat, no prune, a claim as a job was due at 300, and with
-        // nothing more due, a one-second sleep.
-        #expect(driver.round(at: 1_000_500) == [.settle(results: [], claim: .init(limit: 16, leaseUntil: 1_045_500, probe: false)), .wait(until: 1_001_500)])
+        // nothing more due, a sleep until the next heartbeat, a second after the last.
+        #expect(driver.round(at: 1_000_500) == [.settle(results: [], claim: .init(limit: 16, leaseUntil: 1_045_500, probe: false)), .wait(until: 1_001_000)])
         #expect(driver.round(at: 1_001_000).first == .heartbeat)
     }
 
@@ -74,12 +74,12 @@ struct DeliverySchedulerTests {
         #expect(actions.last == .wait(until: 1000))
         actions = driver.round(at: 1, notified: true, claimable: 13)
         #expect(Self.claims(actions).map(\.limit) == [13])
-        #expect(actions.last == .wait(until: 1001), "full: it waits for an attempt to end")
+        #expect(actions.last == .wait(until: 1000), "full: it waits for an attempt to end, or the next heartbeat")
         #expect(driver.scheduler.inFlight == 16)
-        // An attempt ends: its result is recorded with the next claim, in one settle.
-        driver.scheduler.finished(.done(jobID: 7, status: 200), probe: false)
-        actions = driver.round(at: 2, claimable: 1)
-        #expect(actions.contains(.settle(results: [.done(jobID: 7, status: 200)], claim: .init(limit: 1, leaseUntil: 45_002, probe: false))))
+        // A slot's worth of attempts end: their results are recorded with the next claim, in one settle.
+        for id in 7...10 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
+        actions = driver.round(at: 2, claimable: 4)
+        #expect(actions.contains(.settle(results: (7...10).map { .done(jobID: Int64($0), status: 200) }, claim: .init(limit: 4, leaseUntil: 45_002, probe: false))))
         #expect(driver.scheduler.unrecorded == 0)
     }
 
@@ -125,7 +125,7 @@ struct DeliverySchedulerTests {
         #expect(driver.round(at: 20, notified: true, claimable: 10) == [.wait(until: 30)])
         var actions = driver.round(at: 30, notified: true, claimable: 10)
         #expect(actions.contains(.settle(results: [.retry(jobID: 9, status: 503, error: "503", nextAttemptAt: 100)], claim: nil)))
-        #expect(actions.last == .wait(until: 1030))
+        #expect(actions.last == .wait(until: 1000))
         #expect(Self.claims(driver.round(at: 5009, notified: true, claimable: 10)).isEmpty)
         // The pause is over: one probe, and nothing else while it is out.
         actions = driver.round(at: 5010, claimable: 10)
@@ -249,5 +249,23 @@ struct DeliverySchedulerTests {
         let actions = driver.round(at: 10, notified: true, claimable: 0, nextDue: 5)
         #expect(actions.last == .wait(until: 10), "the next round comes at once")
         #expect(Self.claims(driver.round(at: 11, claimable: 1)).map(\.limit) == [4])
+    }
+
+    @Test func withJobsWaitingBehindEverySlotAClaimWaitsForASlotsWorthOfRoom() {
+        var driver = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
+        #expect(Self.claims(driver.round(at: 0, claimable: 100)).map(\.limit) == [16])
+        // Three PATCHes end: twelve claimed jobs still wait behind four slots, so no claim yet.
+        for id in 1...3 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
+        #expect(Self.claims(driver.round(at: 5, claimable: 100)).isEmpty)
+        // The fourth makes room for one job per slot: one claim for all four.
+        driver.scheduler.finished(.done(jobID: 4, status: 200), probe: false)
+        let actions = driver.round(at: 6, claimable: 100)
+        #expect(Self.claims(actions).map(\.limit) == [4])
+        #expect(actions.contains(.settle(results: (1...4).map { .done(jobID: Int64($0), status: 200) }, claim: .init(limit: 4, leaseUntil: 45_006, probe: false))))
+        // With no more than one job per slot in hand, any room is claimed at once.
+        var small = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
+        _ = small.round(at: 0, claimable: 3)
+        small.scheduler.finished(.done(jobID: 1, status: 200), probe: false)
+        #expect(Self.claims(small.round(at: 5, notified: true, claimable: 1)).map(\.limit) == [14])
     }
 }

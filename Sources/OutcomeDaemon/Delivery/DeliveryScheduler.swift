@@ -112,10 +112,16 @@ struct DeliveryScheduler: Sendable {
         step = .heartbeat
         wakeAt = now + Self.idleWait
         if notified { mayFindDue = true }
-        if let due = storeDueAt, now >= due {
-            mayFindDue = true
-            storeDueAt = nil
+        if let due = storeDueAt {
+            if now >= due {
+                mayFindDue = true
+                storeDueAt = nil
+            } else {
+                wakeAt = min(wakeAt, due)
+            }
         }
+        // Jobs that another process made due are found by the heartbeat's claim: at most a second apart.
+        if let lastBeat, !stopping { wakeAt = min(wakeAt, max(now + 1, lastBeat + Self.heartbeatInterval)) }
         if settings.rateLimit != rateLimit {
             rateLimit = settings.rateLimit
             bucket = bucket.withRate(rateLimit / Double(instances), now: now)
@@ -254,7 +260,9 @@ struct DeliveryScheduler: Sendable {
     /// What to claim now, taking the tokens for it; nil when nothing may start.
     private mutating func makeClaim() -> Claim? {
         let free = claimWindow - inFlight
-        guard free > 0, !probing else { return nil }
+        // While every slot has jobs waiting behind its PATCH, a claim waits for a slot's worth
+        // of room: a backlog then costs a round per `concurrency` PATCHes, not one per PATCH.
+        guard free > 0, inFlight <= concurrency || free >= concurrency, !probing else { return nil }
         guard storeFailures < Self.storeFailureLimit || uncommitted.isEmpty else { return nil }
         let permit = breaker.permit(now: now)
         switch permit {
