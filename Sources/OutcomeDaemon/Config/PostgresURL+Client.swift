@@ -23,7 +23,11 @@ extension PostgresURL {
         // statement on the hot path has an index to read, so sequential scans are priced out and
         // generic plans stay good, instead of planning each execution again. JIT is off, as the
         // raised costs would otherwise have it compile each small statement (50 to 280 ms).
-        configuration.options.additionalStartupParameters = [("enable_seqscan", "off"), ("jit", "off")]
+        // The statements rely on READ COMMITTED (ON CONFLICT waits, SKIP LOCKED), whatever the
+        // server's default is.
+        configuration.options.additionalStartupParameters = [
+            ("enable_seqscan", "off"), ("jit", "off"), ("default_transaction_isolation", "read committed"),
+        ]
         return configuration
     }
 }

@@ -83,8 +83,12 @@ extension PostgresQueueStore {
             return try await settleInTransaction(results, claimLimit: claimLimit, now: now, owner: owner, leaseUntil: leaseUntil)
         }
         guard round.leasesExpired else { return Settlement(jobs: round.jobs, nextDueAt: round.nextDueAt) }
-        // The transaction takes the expired leases back before it claims the rest.
-        let rest = try await settleInTransaction([], claimLimit: claimLimit - round.jobs.count, now: now, owner: owner, leaseUntil: leaseUntil, takingBackLeases: true)
+        // The transaction takes the expired leases back before it claims the rest. The round's
+        // claims are committed: if the transaction fails they are still returned, as jobs
+        // dropped here would stay leased to this instance, and the next round tries again.
+        guard let rest = try? await settleInTransaction([], claimLimit: claimLimit - round.jobs.count, now: now, owner: owner, leaseUntil: leaseUntil, takingBackLeases: true) else {
+            return Settlement(jobs: round.jobs, nextDueAt: round.nextDueAt)
+        }
         let jobs = (round.jobs + rest.jobs).sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
         return Settlement(jobs: jobs, nextDueAt: rest.nextDueAt)
     }
@@ -100,25 +104,32 @@ extension PostgresQueueStore {
                 let (databaseNow, leasesExpired) = try await self.clockAndExpiredLeases(session, owner: owner)
                 if leasesExpired { try await self.expireLeases(session, now: databaseNow, owner: owner) }
             }
-            let jobs = try await session.transaction {
+            // The next due time is read before the commit: a failure after it would drop jobs
+            // that stay leased to this instance.
+            let (jobs, nextDue) = try await session.transaction { () -> ([Job], Int64?) in
                 let databaseNow: Int64 = try await session.value("SELECT \(unescaped: PostgresSession.now), set_config('synchronous_commit', 'off', true)")
                 if !results.isEmpty {
                     try await self.record(session, results, databaseNow: databaseNow, now: now, owner: owner)
                 }
-                guard claimLimit > 0 else { return [Job]() }
-                let lease = databaseNow + (leaseUntil - now)
-                try await session.execute("SAVEPOINT outcomed_claim")
-                do {
-                    let jobs = try await self.claimTogether(session, limit: claimLimit, now: databaseNow, owner: owner, lease: lease)
-                    try await session.execute("RELEASE SAVEPOINT outcomed_claim")
-                    return jobs
-                } catch let error as PSQLError where error.isUniqueViolation {
-                    try await session.execute("ROLLBACK TO SAVEPOINT outcomed_claim")
-                    return try await self.claimOneByOne(session, limit: claimLimit, now: databaseNow, owner: owner, lease: lease)
-                }
+                let jobs = claimLimit > 0 ? try await self.claim(session, limit: claimLimit, databaseNow: databaseNow, now: now, owner: owner, leaseUntil: leaseUntil) : []
+                return (jobs, try await self.nextDueAt(session, now: now))
             }
-            let sorted = jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
-            return Settlement(jobs: sorted, nextDueAt: try await self.nextDueAt(session, now: now))
+            return Settlement(jobs: jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }, nextDueAt: nextDue)
+        }
+    }
+
+    /// Claims due jobs in the current transaction: together, or one by one when another
+    /// instance put one of their calls in flight after the claim looked.
+    func claim(_ session: PostgresSession, limit: Int, databaseNow: Int64, now: Int64, owner: String, leaseUntil: Int64) async throws -> [Job] {
+        let lease = databaseNow + (leaseUntil - now)
+        try await session.execute("SAVEPOINT outcomed_claim")
+        do {
+            let jobs = try await claimTogether(session, limit: limit, now: databaseNow, owner: owner, lease: lease)
+            try await session.execute("RELEASE SAVEPOINT outcomed_claim")
+            return jobs
+        } catch let error as PSQLError where error.isUniqueViolation {
+            try await session.execute("ROLLBACK TO SAVEPOINT outcomed_claim")
+            return try await claimOneByOne(session, limit: limit, now: databaseNow, owner: owner, lease: lease)
         }
     }
 

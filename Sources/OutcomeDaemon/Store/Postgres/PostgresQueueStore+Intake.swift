@@ -16,7 +16,9 @@ extension PostgresQueueStore {
                 let remaining = deadline - .now
                 guard remaining > .zero else { throw PostgresStoreFailure.deadlinePassed }
                 do {
-                    return try await Self.record(records, waitingAtMost: remaining, in: session)
+                    let receipts = try await Self.record(records, waitingAtMost: remaining, in: session)
+                    try await session.confirmCommitted()
+                    return receipts
                 } catch let error as PSQLError where error.sqlState == IntakeStatement.concurrentDuplicate {
                     guard tries < PostgresSession.redoLimit else { throw PostgresStoreFailure.concurrentDuplicate }
                     tries += 1
