@@ -120,8 +120,9 @@ struct DeliveryScheduler: Sendable {
                 wakeAt = min(wakeAt, due)
             }
         }
-        // Jobs that another process made due are found by the heartbeat's claim: at most a second apart.
-        if let lastBeat, !stopping { wakeAt = min(wakeAt, max(now + 1, lastBeat + Self.heartbeatInterval)) }
+        // Jobs that another process made due are found by the heartbeat's claim, a second apart
+        // (when one is due now, this round makes it, and sleeps a second at most anyway).
+        if let lastBeat, !stopping, lastBeat + Self.heartbeatInterval > now { wakeAt = min(wakeAt, lastBeat + Self.heartbeatInterval) }
         if settings.rateLimit != rateLimit {
             rateLimit = settings.rateLimit
             bucket = bucket.withRate(rateLimit / Double(instances), now: now)
