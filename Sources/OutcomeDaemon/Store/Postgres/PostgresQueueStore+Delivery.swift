@@ -89,8 +89,7 @@ extension PostgresQueueStore {
         guard let rest = try? await settleInTransaction([], claimLimit: claimLimit - round.jobs.count, now: now, owner: owner, leaseUntil: leaseUntil, takingBackLeases: true) else {
             return Settlement(jobs: round.jobs, nextDueAt: round.nextDueAt)
         }
-        let jobs = (round.jobs + rest.jobs).sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
-        return Settlement(jobs: jobs, nextDueAt: rest.nextDueAt)
+        return Settlement(jobs: (round.jobs + rest.jobs).oldestDueFirst, nextDueAt: rest.nextDueAt)
     }
 
     /// A round in one transaction, statement by statement, under savepoints where another
@@ -114,7 +113,7 @@ extension PostgresQueueStore {
                 let jobs = claimLimit > 0 ? try await self.claim(session, limit: claimLimit, databaseNow: databaseNow, now: now, owner: owner, leaseUntil: leaseUntil) : []
                 return (jobs, try await self.nextDueAt(session, now: now))
             }
-            return Settlement(jobs: jobs.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }, nextDueAt: nextDue)
+            return Settlement(jobs: jobs.oldestDueFirst, nextDueAt: nextDue)
         }
     }
 
@@ -233,5 +232,12 @@ extension PostgresQueueStore {
             removed += count
             if count == 0 { return removed }
         }
+    }
+}
+
+fileprivate extension [Job] {
+    /// In the order `settle` returns claims: oldest due first, then by id.
+    var oldestDueFirst: [Job] {
+        sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
     }
 }
