@@ -99,10 +99,11 @@ struct EndToEndBench: AsyncParsableCommand {
         }
         // Every event offered counts: one not accepted or never delivered is slower than any
         // delivered, so a percentile that falls on one is reported as -1 (and never passes).
-        let latencies = sent.map { item -> Double in
+        let perEvent = sent.map { item -> Double in
             guard item.status == 202, let at = received[item.callID] else { return .infinity }
             return (at - item.sentWall) * 1000
-        }.sorted()
+        }
+        let latencies = perEvent.sorted()
         func percentile(_ values: [Double], _ p: Double) -> Double {
             guard !values.isEmpty else { return -1 }
             let value = values[min(values.count - 1, Int(Double(values.count) * p))]
@@ -111,9 +112,8 @@ struct EndToEndBench: AsyncParsableCommand {
         let delivered = latencies.filter(\.isFinite).count
         if let samples {
             var csv = "sent_s,answer_ms,patch_ms\n"
-            for item in sent.sorted(by: { $0.sent < $1.sent }) {
-                let patch = item.status == 202 ? received[item.callID].map { ($0 - item.sentWall) * 1000 } : nil
-                csv += "\(item.sent),\((item.answered - item.sent) * 1000),\(patch.map { "\($0)" } ?? "")\n"
+            for (item, patch) in zip(sent, perEvent).sorted(by: { $0.0.sent < $1.0.sent }) {
+                csv += "\(item.sent),\((item.answered - item.sent) * 1000),\(patch.isFinite ? "\(patch)" : "")\n"
             }
             try csv.write(toFile: samples, atomically: true, encoding: .utf8)
         }
