@@ -2,10 +2,11 @@ import NIOCore
 import PostgresNIO
 
 /// Intake's one statement, prepared once per connection and run as its own transaction: it
-/// stores a batch's events and queues their decisions. The first record of an idempotency key is stored, later ones are its
-/// duplicates; a call's queued decisions go to one job, which takes the last of them (one call,
-/// one line). Jobs are written before events, each in key order, so that concurrent commits lock
-/// rows in one order. The wait limits are set first, before any row is locked.
+/// stores a batch's events and queues their decisions. The first record of an idempotency key
+/// is stored, later ones are its duplicates; a call's queued decisions go to one job, which
+/// takes the last of them (one call, one line). Jobs are written before events, each in key
+/// order, so that concurrent commits lock rows in one order. The wait limits are set first,
+/// before any row is locked.
 ///
 /// When another session stored one of the keys after the statement looked, the statement fails
 /// with `concurrentDuplicate` and writes nothing; run again, it finds that event.
