@@ -1,4 +1,5 @@
 import Foundation
+import OutcomeEngine
 import Testing
 @testable import OutcomeDaemon
 
@@ -182,6 +183,25 @@ struct DeliveryTests {
         let requests = try await mock.requests(callID: "call-overlap")
         #expect(requests.map(\.outcome) == ["callback", "interested"])
         #expect(requests[1].at >= requests[0].at + 0.5)
+    }
+
+    @Test func anEventCommittedWithRoomInDeliveryGoesStraightInFlightForThisInstance() async throws {
+        let mock = try await MockServer()
+        let harness = try DeliveryHarness(mock: mock)
+        try await mock.script("call-handed", [["delay_ms": 500, "status": 200]])
+        try await harness.withWorker { worker in
+            let writer = IntakeWriter(store: harness.store, handoff: worker.handoff)
+            try await harness.waitUntil { worker.handoff.offered > 0 }
+            let receipt = try await writer.commit(IntakeRecord(
+                idempotencyKey: "handed", callID: "call-handed", body: Array("{}".utf8), decision: Decision(action: .queued, outcome: "interested", rule: "test")
+            ))
+            #expect(receipt.handedOff)
+            // Nobody told the worker a job was queued: it holds the job from the commit itself.
+            let job = try #require(try await harness.job(receipt.jobID))
+            #expect(job.state == .inFlight && job.leaseOwner == worker.instanceID)
+            try await harness.waitUntil { try await harness.job(receipt.jobID)?.state == .done }
+        }
+        #expect(try await mock.requests(callID: "call-handed").map(\.outcome) == ["interested"])
     }
 
     @Test func aJobLeftInFlightIsDeliveredAfterARestart() async throws {

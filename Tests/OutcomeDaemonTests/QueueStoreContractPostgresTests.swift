@@ -59,17 +59,18 @@ struct QueueStoreContractPostgresTests {
                     INSERT INTO jobs (call_id, outcome, event_id, state, attempts, next_attempt_at, created_at, updated_at)
                     SELECT 'big-' || g, 'interested', g, 'done', 1, 0, 0, 0 FROM generate_series(1, 30000) g
                     """)
+                let names = [IntakeStatement.name, DeliveryRoundStatement.name]
                 let generic = try await client.query("""
-                    SELECT name, generic_plans FROM pg_prepared_statements WHERE name IN ('outcomed_intake_1', 'outcomed_round_1') ORDER BY name
+                    SELECT name, generic_plans FROM pg_prepared_statements WHERE name = ANY(\(names)) ORDER BY name
                     """).collect().map { try $0.decode((String, Int64).self) }
-                #expect(generic.map(\.0) == ["outcomed_intake_1", "outcomed_round_1"])
+                #expect(generic.map(\.0) == names)
                 #expect(generic.allSatisfy { $0.1 > 0 }, "each statement runs its cached generic plan: \(generic)")
                 let intake = try await Self.plan(client, """
-                    EXPLAIN EXECUTE outcomed_intake_1('1000ms', '1050ms', ARRAY['k'], ARRAY['c'], ARRAY['\\x00'::bytea], ARRAY['h'],
-                                                      ARRAY['t'], ARRAY['interested'], ARRAY['lead'], ARRAY[true], ARRAY[true])
+                    EXPLAIN EXECUTE \(unescaped: IntakeStatement.name)('1000ms', '1050ms', ARRAY['k'], ARRAY['c'], ARRAY['\\x00'::bytea], ARRAY['h'],
+                                                      ARRAY['t'], ARRAY['interested'], ARRAY['lead'], ARRAY[true], ARRAY[true], 'o', 1, 60000, ARRAY[true])
                     """)
                 let round = try await Self.plan(client, """
-                    EXPLAIN EXECUTE outcomed_round_1('o', ARRAY[1]::bigint[], ARRAY['done'], ARRAY[200]::bigint[], ARRAY[true], ARRAY[''], 4, 60000)
+                    EXPLAIN EXECUTE \(unescaped: DeliveryRoundStatement.name)('o', ARRAY[1]::bigint[], ARRAY['done'], ARRAY[200]::bigint[], ARRAY[true], ARRAY[''], 4, 60000)
                     """)
                 for (name, plan) in [("intake", intake), ("round", round)] {
                     #expect(!plan.contains("Seq Scan"), "\(name) reads a whole table:\n\(plan)")
@@ -198,6 +199,37 @@ struct QueueStoreContractPostgresTests {
                 }
             }
             #expect(try await Contract.job(store, waiting).state == .pending)
+        }
+    }
+
+    @Test func aHandoffThatMeetsACallAnotherInstancePutInFlightMeanwhileQueuesTheJobPendingInstead() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let store = Contract.postgresStore(database.client, database)
+            try await store.migrate()
+            let old = try await Contract.queue(store, "k1", call: "c1")
+            _ = try await Contract.claim(store, "a")
+            try await Contract.complete(store, [.done(jobID: old, status: 200)], owner: "a")
+            try await database.withConnection { intruder in
+                // Not committed yet: the handoff does not see it, and then meets it in the unique index.
+                try await intruder.query("BEGIN", logger: Contract.quiet)
+                try await intruder.query("UPDATE jobs SET state = 'in_flight', lease_owner = 'intruder', lease_expires_at = \(Int64.max) WHERE id = \(old)", logger: Contract.quiet)
+                try await withThrowingTaskGroup(of: IntakeCommit.self) { group in
+                    group.addTask {
+                        try await store.commit(
+                            [Contract.record("k2", call: "c1", outcome: "callback"), Contract.record("k3", call: "c2")], now: WallClock.milliseconds(),
+                            deadline: nil, handoff: IntakeHandoff(owner: "a", limit: 2, leaseMillis: 60_000)
+                        )
+                    }
+                    try await Self.waitForALockWait(database)
+                    try await intruder.query("COMMIT", logger: Contract.quiet)
+                    let commit = try #require(try await group.next())
+                    #expect(commit.handedOff.isEmpty && commit.receipts.map(\.handedOff) == [false, false])
+                    for receipt in commit.receipts {
+                        #expect(try await Contract.job(store, try #require(receipt.jobID)).state == .pending)
+                    }
+                }
+            }
+            #expect(try await Contract.job(store, old).leaseOwner == "intruder")
         }
     }
 

@@ -59,7 +59,7 @@ struct QueueStoreContractCase: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    static let all = intake + delivery + results + operatorCommands
+    static let all = intake + handoff + delivery + results + operatorCommands
 }
 
 /// What the cases share.

@@ -147,6 +147,22 @@ struct DeliveryScheduler: Sendable {
     /// Jobs claimed and not yet finished.
     var claimWindow: Int { Self.jobsPerSlot * concurrency }
 
+    /// How many of intake's new jobs may go straight in flight for this instance now
+    /// (`DeliveryHandoff`): the room left in the claim window, while the circuit is closed and
+    /// the store answers. None under a rate limit, whose tokens only claims take, nor at shutdown.
+    var handoffRoom: Int {
+        guard !stopping, !probing, !breaker.isOpen, rateLimit <= 0, storeFailures == 0 else { return 0 }
+        return max(0, claimWindow - inFlight)
+    }
+
+    /// A lease's length now, for claims and handed-off jobs alike.
+    var leaseLength: Int64 { leaseMillis }
+
+    /// Intake put `count` jobs in flight for this instance: they count as claimed.
+    mutating func adopted(_ count: Int) {
+        inFlight += count
+    }
+
     /// An attempt ended with this result (it is recorded at the next settle).
     mutating func finished(_ result: JobResult, probe: Bool) {
         inFlight -= 1

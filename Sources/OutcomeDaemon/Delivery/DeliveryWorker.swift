@@ -30,7 +30,7 @@ public final class DeliveryWorker: Service, Sendable {
     private let settings: Mutex<DeliverySettings>
     private let now: @Sendable () -> Int64
     let random: @Sendable () -> Double
-    private let wakeup = Wakeup()
+    private let wakeup: Wakeup
     /// Set by `notify` and `update`, taken by the next round: a claim may find something new.
     private let notified = Atomic<Bool>(false)
     private let completions = Mutex<[Completion]>([])
@@ -43,6 +43,8 @@ public final class DeliveryWorker: Service, Sendable {
     /// This process's name on the leases it holds: host, pid and a random part, so a restarted
     /// process on the same host and pid is a different instance.
     public let instanceID: String
+    /// Where intake hands this instance's new jobs straight to it, in flight.
+    public let handoff: DeliveryHandoff
 
     /// Whether jobs left in flight are put back to pending at start: on the embedded store
     /// they can only be a previous process's; with shared storage, leases decide instead.
@@ -68,7 +70,10 @@ public final class DeliveryWorker: Service, Sendable {
         self.now = now
         self.random = random
         self.releasesInFlightAtStart = releasesInFlightAtStart ?? store.recoversInFlightAtStart
+        let wakeup = Wakeup()
+        self.wakeup = wakeup
         instanceID = Self.makeInstanceID()
+        handoff = DeliveryHandoff(owner: instanceID, wake: { wakeup.signal() })
     }
 
     static func makeInstanceID() -> String {
@@ -106,6 +111,7 @@ public final class DeliveryWorker: Service, Sendable {
                 await loop(group: &group)
             }
         } onGracefulShutdown: {
+            self.handoff.close()
             self.stopping.store(true, ordering: .relaxed)
             self.wakeup.signal()
         }
@@ -143,6 +149,19 @@ public final class DeliveryWorker: Service, Sendable {
         }
     }
 
+    /// Queues jobs for the lanes, starting lanes while fewer than `concurrency` are busy.
+    private func start(_ jobs: [Job], probe: Bool, concurrency: Int, group: inout DiscardingTaskGroup) {
+        let starting = lanes.withLock { lanes in
+            lanes.waiting += jobs.map { ($0, probe) }
+            let starting = max(0, min(lanes.waiting.count, concurrency - lanes.busy))
+            lanes.busy += starting
+            return starting
+        }
+        for _ in 0..<starting {
+            group.addTask { await self.runLane() }
+        }
+    }
+
     /// Does the I/O the scheduler asks for, round after round, until it says stop.
     private func loop(group: inout DiscardingTaskGroup) async {
         var scheduler = DeliveryScheduler(settings: settings.withLock { $0 }, drainTimeout: drainTimeout)
@@ -160,6 +179,11 @@ public final class DeliveryWorker: Service, Sendable {
             }
             for completion in finished {
                 scheduler.finished(record(completion, settings: current, scheduler: &scheduler, now: time), probe: completion.probe)
+            }
+            let handedOff = handoff.take()
+            if !handedOff.isEmpty {
+                scheduler.adopted(handedOff.count)
+                start(handedOff, probe: false, concurrency: current.concurrency, group: &group)
             }
             round: while true {
                 switch scheduler.next() {
@@ -185,24 +209,24 @@ public final class DeliveryWorker: Service, Sendable {
                     if probe, let job = jobs.first, scheduler.breaker.reason == .unauthorized {
                         logger.error("probing the upstream with a refused token", metadata: ["event": "circuit_open", "reason": "unauthorized", "job_id": "\(job.id)"])
                     }
-                    let starting = lanes.withLock { lanes in
-                        lanes.waiting += jobs.map { ($0, probe) }
-                        let starting = max(0, min(lanes.waiting.count, current.concurrency - lanes.busy))
-                        lanes.busy += starting
-                        return starting
-                    }
-                    for _ in 0..<starting {
-                        group.addTask { await self.runLane() }
-                    }
+                    start(jobs, probe: probe, concurrency: current.concurrency, group: &group)
                 case .cancelTransfers:
                     group.cancelAll()
                 case .continueNow:
                     break round
                 case .wait(let until):
                     circuitOpen.store(scheduler.isCircuitOpen, ordering: .relaxed)
+                    handoff.offer(scheduler.handoffRoom, leaseMillis: scheduler.leaseLength)
                     await wakeup.wait(timeout: .milliseconds(max(1, until - time)))
                     break round
                 case .stop:
+                    // A commit that reserved room before the shutdown may still hand jobs over:
+                    // they are taken, and given back, before the loop ends.
+                    handoff.close()
+                    guard handoff.isQuiet else {
+                        await wakeup.wait(timeout: .milliseconds(10))
+                        break round
+                    }
                     return
                 }
             }

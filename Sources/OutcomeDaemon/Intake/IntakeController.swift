@@ -157,7 +157,8 @@ public final class IntakeController: Sendable {
         ]
         if let jobID = receipt.jobID {
             metadata["job_id"] = "\(jobID)"
-            onQueued()
+            // A job handed off is with delivery already; a pending one waits for a claim.
+            if !receipt.handedOff { onQueued() }
         }
         logger.info("decided", metadata: metadata)
         return Self.raw(.accepted, receipt.response)

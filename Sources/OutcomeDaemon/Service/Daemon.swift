@@ -91,7 +91,7 @@ public enum Daemon {
         defer { client.shutdown() }
         let worker = DeliveryWorker(store: store, client: client, settings: runtime.delivery, logger: logger)
         let live = LiveConfigHolder(runtime.live)
-        let writer = IntakeWriter(store: store, health: health)
+        let writer = IntakeWriter(store: store, health: health, handoff: worker.handoff)
         let reloader = ConfigReloader(config: config, dryRun: options.dryRun, live: live, worker: worker, notifier: notifier, logger: logger)
         let controller = IntakeController(
             live: live, writer: writer, store: store, health: health, metrics: registry, logger: logger,

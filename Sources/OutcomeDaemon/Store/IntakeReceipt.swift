@@ -8,4 +8,7 @@ public struct IntakeReceipt: Sendable, Equatable {
     public var duplicate: Bool
     /// The response body of the first time the event was received.
     public var response: String
+    /// Whether the job went straight in flight for the committing instance (`IntakeHandoff`),
+    /// so no claim is needed to send it.
+    public var handedOff = false
 }

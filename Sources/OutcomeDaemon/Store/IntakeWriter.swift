@@ -8,6 +8,9 @@ import Synchronization
 ///
 /// When a commit fails, the records that queued up behind it fail with it: they would meet the
 /// same lock or full disk, and a sender waits at most one busy timeout, not one per batch.
+///
+/// With a `handoff`, each commit puts as many of its new jobs in flight for this instance's
+/// delivery as it has room for, and hands them over once committed.
 public final class IntakeWriter: Sendable {
     private struct Waiting {
         var record: IntakeRecord
@@ -17,14 +20,20 @@ public final class IntakeWriter: Sendable {
 
     private let store: any QueueStore
     private let health: StoreHealth?
+    private let handoff: DeliveryHandoff?
     private let batching: Mutex<IntakeBatching<Waiting>>
     private let onCommit: @Sendable (Result<Int, Error>) -> Void
 
     /// Creates a writer; `health` hears how each commit went and vetoes commits to a store
-    /// file that was deleted or replaced; `onCommit` hears each batch's size or failure.
-    public init(store: any QueueStore, health: StoreHealth? = nil, maxBatch: Int = 512, onCommit: @escaping @Sendable (Result<Int, Error>) -> Void = { _ in }) {
+    /// file that was deleted or replaced; `handoff` takes new jobs straight to delivery;
+    /// `onCommit` hears each batch's size or failure.
+    public init(
+        store: any QueueStore, health: StoreHealth? = nil, handoff: DeliveryHandoff? = nil, maxBatch: Int = 512,
+        onCommit: @escaping @Sendable (Result<Int, Error>) -> Void = { _ in }
+    ) {
         self.store = store
         self.health = health
+        self.handoff = handoff
         batching = Mutex(IntakeBatching(maxBatch: maxBatch, maxInFlight: store.intakeCommitsAtOnce, call: \.record.callID, key: \.record.idempotencyKey))
         self.onCommit = onCommit
     }
@@ -45,15 +54,23 @@ public final class IntakeWriter: Sendable {
 
     private func flush(_ batch: [Waiting]) async {
         var failure: Error?
+        var room = handoff?.reserve(upTo: batch.count)
         do {
             let oldest = batch.map(\.arrived).min() ?? .now
-            let receipts = try await store.commit(batch.map(\.record), now: WallClock.milliseconds(), deadline: oldest + store.busyTimeout)
+            let commit = try await store.commit(batch.map(\.record), now: WallClock.milliseconds(), deadline: oldest + store.busyTimeout, handoff: room)
+            // Committed jobs in flight are this instance's to send, whatever the answer below.
+            if let reserved = room {
+                handoff?.finish(reserved, handedOff: commit.handedOff)
+                room = nil
+            }
+            let receipts = commit.receipts
             // A commit into a deleted or replaced file is lost at the next restart: no 202 for it.
             if let problem = health?.fileProblem { throw StoreError(path: store.location, reason: problem) }
             health?.record(.success(()))
             onCommit(.success(batch.count))
             for (waiting, receipt) in zip(batch, receipts) { waiting.continuation.resume(returning: receipt) }
         } catch {
+            if let room { handoff?.finish(room, handedOff: []) }
             health?.record(.failure(error))
             onCommit(.failure(error))
             failure = error

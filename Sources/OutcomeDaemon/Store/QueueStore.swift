@@ -22,7 +22,9 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
 
     /// Commits records in one transaction: each event is stored and its decision queued, or
     /// found to be a duplicate. Returns one receipt per record, in order; gives up at `deadline`.
-    func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?) async throws -> [IntakeReceipt]
+    /// With `handoff`, up to its limit of the new jobs go in flight for its owner at once, and
+    /// are returned with the receipts (their receipts say `handedOff`).
+    func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?) async throws -> IntakeCommit
 
     /// Whether a commit goes through now (readiness, after a failure), writing little.
     func probeWrite(now: Int64) async -> Result<Void, any Error>
@@ -84,4 +86,11 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
     /// pending job keeps its due time and attempts); a pending job is not added where the call
     /// already has one. Running it again adds nothing.
     func addCopied(events: [CopiedEvent], jobs: [CopiedJob], now: Int64) async throws -> CopyCounts
+}
+
+extension QueueStore {
+    /// Commits records, every new job pending: see `commit(_:now:deadline:handoff:)`.
+    public func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?) async throws -> [IntakeReceipt] {
+        try await commit(records, now: now, deadline: deadline, handoff: nil).receipts
+    }
 }

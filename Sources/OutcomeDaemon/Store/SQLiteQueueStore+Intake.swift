@@ -6,31 +6,41 @@ import OutcomeEngine
 extension SQLiteQueueStore {
     /// Commits records in one transaction: each event is stored and its decision queued, or
     /// found to be a duplicate. Returns one receipt per record, in order.
+    public func record(_ records: [IntakeRecord], now: Int64) throws -> [IntakeReceipt] {
+        try database.write { db in try Self.record(records, now: now, handoff: nil, in: db) }.receipts
+    }
+
+    /// Commits records as `record(_:now:)` does, giving up at `deadline`; with `handoff`, new
+    /// jobs go in flight for its owner within its limit.
     ///
-    /// With `waitingUntil`, the commit gives up at that instant, counting the time spent
-    /// queued behind delivery's writes as well as the wait for another process's lock: a sender
-    /// waits one busy timeout in all, not one per writer ahead of it.
-    public func record(_ records: [IntakeRecord], now: Int64, waitingUntil deadline: ContinuousClock.Instant? = nil) throws -> [IntakeReceipt] {
-        guard let deadline else {
-            return try database.write { db in try Self.record(records, now: now, in: db) }
-        }
-        return try database.writeWithoutTransaction { db in
+    /// The deadline counts the time spent queued behind delivery's writes as well as the wait
+    /// for another process's lock: a sender waits one busy timeout in all, not one per writer
+    /// ahead of it.
+    func record(_ records: [IntakeRecord], now: Int64, waitingUntil deadline: ContinuousClock.Instant, handoff: IntakeHandoff?) throws -> IntakeCommit {
+        try database.writeWithoutTransaction { db in
             let remaining = deadline - .now
             guard remaining > .zero else { throw StoreError(path: path, reason: "the store is locked by another process") }
             try db.execute(sql: "PRAGMA busy_timeout = \(remaining.milliseconds)")
             defer { try? db.execute(sql: "PRAGMA busy_timeout = \(busyTimeout.milliseconds)") }
-            var receipts: [IntakeReceipt] = []
+            var commit = IntakeCommit(receipts: [])
             try db.inTransaction(.immediate) {
-                receipts = try Self.record(records, now: now, in: db)
+                commit = try Self.record(records, now: now, handoff: handoff, in: db)
                 return .commit
             }
-            return receipts
+            return commit
         }
     }
 
-    static func record(_ records: [IntakeRecord], now: Int64, in db: Database) throws -> [IntakeReceipt] {
+    static func record(_ records: [IntakeRecord], now: Int64, handoff: IntakeHandoff?, in db: Database) throws -> IntakeCommit {
         var ids = try RowIDs(db)
-        return try records.map { try Self.record($0, now: now, ids: &ids, in: db) }
+        var room = handoff.map { HandoffRoom(handoff: $0, now: now) }
+        let alone = handoff == nil ? [] : records.callsAlone
+        var receipts: [IntakeReceipt] = []
+        receipts.reserveCapacity(records.count)
+        for (index, record) in records.enumerated() {
+            receipts.append(try Self.record(record, now: now, ids: &ids, room: &room, alone: handoff != nil && alone[index], in: db))
+        }
+        return IntakeCommit(receipts: receipts, handedOff: room?.taken ?? [])
     }
 
     /// The next ids of `events` and `jobs`, read once per transaction. The writer holds the
@@ -50,7 +60,7 @@ extension SQLiteQueueStore {
         }
     }
 
-    static func record(_ record: IntakeRecord, now: Int64, ids: inout RowIDs, in db: Database) throws -> IntakeReceipt {
+    static func record(_ record: IntakeRecord, now: Int64, ids: inout RowIDs, room: inout HandoffRoom?, alone: Bool, in db: Database) throws -> IntakeReceipt {
         let existing = try db.cachedStatement(sql: "SELECT id, response FROM events WHERE idempotency_key = ?")
         if let row = try Row.fetchOne(existing, arguments: [record.idempotencyKey]) {
             return IntakeReceipt(eventID: row["id"], jobID: nil, duplicate: true, response: row["response"])
@@ -58,13 +68,21 @@ extension SQLiteQueueStore {
         let eventID = ids.event
         ids.event += 1
         var jobID: Int64?
+        var handedOff = false
         if record.decision.action == .queued, let outcome = record.decision.outcome {
-            jobID = try enqueue(callID: record.callID, outcome: outcome, rule: record.decision.rule, eventID: eventID, now: now, ids: &ids, in: db)
+            if var open = room, alone, open.taken.count < open.handoff.limit, try !hasJob(callID: record.callID, in: db) {
+                let job = try handOff(callID: record.callID, outcome: outcome, rule: record.decision.rule, eventID: eventID, room: open, ids: &ids, in: db)
+                open.taken.append(job)
+                room = open
+                (jobID, handedOff) = (job.id, true)
+            } else {
+                jobID = try enqueue(callID: record.callID, outcome: outcome, rule: record.decision.rule, eventID: eventID, now: now, ids: &ids, in: db)
+            }
         }
         let response = record.response(eventID: eventID, jobID: jobID)
         try db.cachedStatement(sql: "INSERT INTO events (id, idempotency_key, call_id, received_at, body, response) VALUES (?, ?, ?, ?, ?, ?)")
             .execute(arguments: [eventID, record.idempotencyKey, record.callID, now, Data(record.body), response])
-        return IntakeReceipt(eventID: eventID, jobID: jobID, duplicate: false, response: response)
+        return IntakeReceipt(eventID: eventID, jobID: jobID, duplicate: false, response: response, handedOff: handedOff)
     }
 
     /// One call, one line: a pending job for the call takes the new decision; else a new job
@@ -84,8 +102,36 @@ extension SQLiteQueueStore {
         return jobID
     }
 
+    /// Adds the call's job in flight, leased to the handoff's owner (the call has no job pending
+    /// or in flight).
+    static func handOff(callID: String, outcome: String, rule: String?, eventID: Int64, room: HandoffRoom, ids: inout RowIDs, in db: Database) throws -> Job {
+        let job = Job(
+            id: ids.job, callID: callID, outcome: outcome, rule: rule, eventID: eventID, state: .inFlight, attempts: 0,
+            nextAttemptAt: room.now, lastStatus: nil, lastError: nil, createdAt: room.now, updatedAt: room.now,
+            leaseOwner: room.handoff.owner, leaseExpiresAt: room.now + room.handoff.leaseMillis
+        )
+        ids.job += 1
+        try db.cachedStatement(sql: """
+            INSERT INTO jobs (id, call_id, outcome, rule, event_id, state, attempts, next_attempt_at, created_at, updated_at, lease_owner, lease_expires_at)
+            VALUES (?, ?, ?, ?, ?, 'in_flight', 0, ?, ?, ?, ?, ?)
+            """).execute(arguments: [job.id, callID, outcome, rule, eventID, room.now, room.now, room.now, job.leaseOwner, job.leaseExpiresAt])
+        return job
+    }
+
     /// The call's pending job, if it has one (there is at most one).
     static func pendingJobID(callID: String, in db: Database) throws -> Int64? {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM jobs WHERE call_id = ? AND state = 'pending'"), arguments: [callID])
+    }
+
+    /// Whether the call has a job pending or in flight.
+    static func hasJob(callID: String, in db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM jobs WHERE call_id = ? AND state IN ('pending', 'in_flight'))"), arguments: [callID]) ?? true
+    }
+
+    /// A commit's handoff, and the jobs it has put in flight so far.
+    struct HandoffRoom {
+        let handoff: IntakeHandoff
+        let now: Int64
+        var taken: [Job] = []
     }
 }

@@ -71,10 +71,10 @@ extension SQLiteQueueStore: QueueStore {
     public func heartbeat(owner: String, now: Int64) async throws -> Int { 1 }
 
     /// Commits on the store's intake queue (a blocking SQLite transaction with fsyncs).
-    public func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?) async throws -> [IntakeReceipt] {
+    public func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?) async throws -> IntakeCommit {
         try await withCheckedThrowingContinuation { continuation in
             intakeQueue.async {
-                continuation.resume(with: Result { try self.record(records, now: now, waitingUntil: deadline) })
+                continuation.resume(with: Result { try self.record(records, now: now, waitingUntil: deadline ?? .now + self.busyTimeout, handoff: handoff) })
             }
         }
     }

@@ -1,0 +1,85 @@
+import Synchronization
+
+/// Jobs that intake hands straight to this instance's delivery (`IntakeHandoff`): after each
+/// round the worker offers the room left in its claim window, an intake commit reserves some of
+/// it and puts that many of its new jobs in flight under this instance's lease, and the worker
+/// sends them at its next round without claiming them from the store.
+///
+/// Room reserved by a commit still running, and jobs handed over but not yet taken, count
+/// against the next offer, so intake and claims together stay within the window.
+public final class DeliveryHandoff: Sendable {
+    private struct State {
+        var offered = 0
+        var leaseMillis: Int64 = 0
+        var reserved = 0
+        var arrived: [Job] = []
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+    private let wake: @Sendable () -> Void
+    /// The instance that holds the leases of handed-off jobs.
+    public let owner: String
+
+    /// Creates a handoff with nothing offered; `wake` starts the worker's next round.
+    init(owner: String, wake: @escaping @Sendable () -> Void) {
+        self.owner = owner
+        self.wake = wake
+    }
+
+    /// The worker's offer after a round: `room` jobs may go in flight besides those it counts
+    /// already, each under a lease of `leaseMillis`.
+    func offer(_ room: Int, leaseMillis: Int64) {
+        state.withLock { state in
+            guard !state.closed else { return }
+            state.offered = max(0, room - state.reserved - state.arrived.count)
+            state.leaseMillis = leaseMillis
+        }
+    }
+
+    /// Offers nothing more, for good (shutdown): the worker then waits until `isQuiet`.
+    func close() {
+        state.withLock { state in
+            state.closed = true
+            state.offered = 0
+        }
+    }
+
+    /// Whether no commit holds room and every job handed over has been taken.
+    var isQuiet: Bool {
+        state.withLock { $0.reserved == 0 && $0.arrived.isEmpty }
+    }
+
+    /// The room offered now, not yet reserved.
+    var offered: Int { state.withLock(\.offered) }
+
+    /// Reserves room for up to `count` jobs of one commit; nil when none is offered.
+    public func reserve(upTo count: Int) -> IntakeHandoff? {
+        state.withLock { state in
+            let taken = min(count, state.offered)
+            guard taken > 0 else { return nil }
+            state.offered -= taken
+            state.reserved += taken
+            return IntakeHandoff(owner: owner, limit: taken, leaseMillis: state.leaseMillis)
+        }
+    }
+
+    /// The commit that reserved `room` ended, having put `jobs` in flight (none if it failed):
+    /// they go to the worker, and the room they did not use back to the offer.
+    public func finish(_ room: IntakeHandoff, handedOff jobs: [Job]) {
+        state.withLock { state in
+            state.reserved -= room.limit
+            if !state.closed { state.offered += max(0, room.limit - jobs.count) }
+            state.arrived += jobs
+        }
+        if !jobs.isEmpty { wake() }
+    }
+
+    /// The jobs handed over since the last call, for the worker to send.
+    func take() -> [Job] {
+        state.withLock { state in
+            defer { state.arrived.removeAll() }
+            return state.arrived
+        }
+    }
+}

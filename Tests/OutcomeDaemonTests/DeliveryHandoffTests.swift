@@ -1,0 +1,62 @@
+import Synchronization
+import Testing
+@testable import OutcomeDaemon
+
+/// Intake's handoff to delivery: the room the scheduler offers, and how commits share it.
+struct DeliveryHandoffTests {
+    typealias Driver = DeliverySchedulerTests.Driver
+
+    @Test func theRoomOfferedIsWhatIsLeftOfTheClaimWindowAndHandedOffJobsCountAsClaimed() {
+        var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
+        _ = driver.round(at: 0, claimable: 3)
+        #expect(driver.scheduler.handoffRoom == 13 && driver.scheduler.leaseLength == 45_000)
+        driver.scheduler.adopted(13)
+        #expect(driver.scheduler.handoffRoom == 0)
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 10)).isEmpty, "the window is full")
+        for id in 1...4 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
+        #expect(driver.scheduler.handoffRoom == 4)
+    }
+
+    @Test(arguments: ["a rate limit", "an open circuit", "a shutdown", "a store that fails"])
+    func nothingIsOfferedUnder(_ condition: String) {
+        var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4, rateLimit: condition == "a rate limit" ? 5 : 0))
+        switch condition {
+        case "an open circuit":
+            _ = driver.round(at: 0)
+            _ = driver.scheduler.recordUnauthorized()
+            _ = driver.round(at: 10)
+        case "a shutdown": _ = driver.round(at: 0, stopping: true)
+        case "a store that fails": _ = driver.round(at: 0, due: nil)
+        default: _ = driver.round(at: 0)
+        }
+        #expect(driver.scheduler.handoffRoom == 0)
+    }
+
+    @Test func commitsReserveTheOfferAndGiveBackWhatTheyDidNotUse() throws {
+        let wakes = Atomic<Int>(0)
+        let handoff = DeliveryHandoff(owner: "me", wake: { wakes.add(1, ordering: .relaxed) })
+        #expect(handoff.reserve(upTo: 3) == nil, "nothing is offered before the worker's first round")
+        handoff.offer(5, leaseMillis: 45_000)
+        let first = handoff.reserve(upTo: 3)
+        let second = handoff.reserve(upTo: 3)
+        #expect(first == IntakeHandoff(owner: "me", limit: 3, leaseMillis: 45_000))
+        #expect(second?.limit == 2 && handoff.reserve(upTo: 1) == nil)
+        let job = Job(
+            id: 7, callID: "c", outcome: "interested", rule: nil, eventID: 1, state: .inFlight, attempts: 0, nextAttemptAt: 0,
+            lastStatus: nil, lastError: nil, createdAt: 0, updatedAt: 0, leaseOwner: "me", leaseExpiresAt: 45_000
+        )
+        handoff.finish(try #require(first), handedOff: [job])
+        #expect(handoff.offered == 2 && wakes.load(ordering: .relaxed) == 1)
+        // The worker's next offer counts the room still reserved and the job not yet taken.
+        handoff.offer(5, leaseMillis: 45_000)
+        #expect(handoff.offered == 2)
+        #expect(handoff.take() == [job] && handoff.take().isEmpty)
+        handoff.finish(try #require(second), handedOff: [])
+        #expect(handoff.offered == 4 && wakes.load(ordering: .relaxed) == 1, "a commit that handed nothing off wakes no one")
+        // At shutdown nothing more is offered, whatever the worker's rounds say.
+        #expect(handoff.isQuiet)
+        handoff.close()
+        handoff.offer(5, leaseMillis: 45_000)
+        #expect(handoff.reserve(upTo: 1) == nil)
+    }
+}
