@@ -9,12 +9,37 @@ struct DeliveryHandoffTests {
     @Test func theRoomOfferedIsWhatIsLeftOfTheClaimWindowAndHandedOffJobsCountAsClaimed() {
         var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
         _ = driver.round(at: 0, claimable: 3)
-        #expect(driver.scheduler.handoffRoom == 13 && driver.scheduler.leaseLength == 45_000)
+        #expect(driver.scheduler.handoffRoom == 13 && driver.scheduler.leaseMillis == 45_000)
         driver.scheduler.adopted(13)
         #expect(driver.scheduler.handoffRoom == 0)
         #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 10)).isEmpty, "the window is full")
         for id in 1...4 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
         #expect(driver.scheduler.handoffRoom == 4)
+    }
+
+    @Test func aRoundLeavesRoomForWhatACommitStillRunningMayHandOver() throws {
+        var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
+        let handoff = DeliveryHandoff(owner: "me", wake: {})
+        _ = driver.round(at: 0)
+        handoff.offer(driver.scheduler.handoffRoom, leaseMillis: driver.scheduler.leaseMillis)
+        let room = try #require(handoff.reserve(upTo: 16))
+        // A round begins while that commit runs: with the whole window promised, it claims nothing.
+        driver.scheduler.promised(toIntake: handoff.withdraw())
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).isEmpty)
+        // The commit hands over ten jobs; the unused room is the worker's to count, not re-offered.
+        handoff.finish(room, handedOff: (1...10).map(Self.job))
+        #expect(handoff.offered == 0)
+        driver.scheduler.promised(toIntake: handoff.withdraw())
+        driver.scheduler.adopted(handoff.take().count)
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 6, notified: true, claimable: 100)).map(\.limit) == [6])
+        #expect(driver.scheduler.inFlight == 16)
+    }
+
+    static func job(_ id: Int) -> Job {
+        Job(
+            id: Int64(id), callID: "c\(id)", outcome: "interested", rule: nil, eventID: Int64(id), state: .inFlight, attempts: 0, nextAttemptAt: 0,
+            lastStatus: nil, lastError: nil, createdAt: 0, updatedAt: 0, leaseOwner: "me", leaseExpiresAt: 45_000
+        )
     }
 
     @Test(arguments: ["a rate limit", "an open circuit", "a shutdown", "a store that fails"])
@@ -41,10 +66,7 @@ struct DeliveryHandoffTests {
         let second = handoff.reserve(upTo: 3)
         #expect(first == IntakeHandoff(owner: "me", limit: 3, leaseMillis: 45_000))
         #expect(second?.limit == 2 && handoff.reserve(upTo: 1) == nil)
-        let job = Job(
-            id: 7, callID: "c", outcome: "interested", rule: nil, eventID: 1, state: .inFlight, attempts: 0, nextAttemptAt: 0,
-            lastStatus: nil, lastError: nil, createdAt: 0, updatedAt: 0, leaseOwner: "me", leaseExpiresAt: 45_000
-        )
+        let job = Self.job(7)
         handoff.finish(try #require(first), handedOff: [job])
         #expect(handoff.offered == 2 && wakes.load(ordering: .relaxed) == 1)
         // The worker's next offer counts the room still reserved and the job not yet taken.

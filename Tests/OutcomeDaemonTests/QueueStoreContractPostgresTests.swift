@@ -233,6 +233,24 @@ struct QueueStoreContractPostgresTests {
         }
     }
 
+    @Test func jobsHandedOffByACommitThatCouldNotBeConfirmedGoBackToPending() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            let store = Contract.postgresStore(database.client, database)
+            try await store.migrate()
+            let commit = try await store.commit(
+                [Contract.record("k1", call: "c1"), Contract.record("k2", call: "c2")], now: WallClock.milliseconds(),
+                deadline: nil, handoff: IntakeHandoff(owner: "a", limit: 2, leaseMillis: 60_000)
+            )
+            #expect(commit.handedOff.count == 2)
+            let newer = try await Contract.queue(store, "k3", call: "c2", outcome: "callback")
+            await store.releaseUnconfirmed(commit.handedOff, owner: "a")
+            let (c1, c2) = (try await Contract.job(store, commit.handedOff[0].id), try await Contract.job(store, commit.handedOff[1].id))
+            #expect(c1.state == .pending && c1.leaseOwner == nil)
+            #expect(c2.state == .done && c2.lastError == "superseded by a later decision", "c2 has a newer decision pending")
+            #expect(try await Contract.claim(store, "b").map(\.id).sorted() == [c1.id, newer].sorted())
+        }
+    }
+
     @Test func aJobPutBackMeetingAPendingJobAddedMeanwhileIsSupersededByIt() async throws {
         try await PostgresTestDatabase.withDatabase { database in
             let store = Contract.postgresStore(database.client, database)

@@ -5,14 +5,16 @@ import Synchronization
 /// it and puts that many of its new jobs in flight under this instance's lease, and the worker
 /// sends them at its next round without claiming them from the store.
 ///
-/// Room reserved by a commit still running, and jobs handed over but not yet taken, count
-/// against the next offer, so intake and claims together stay within the window.
-public final class DeliveryHandoff: Sendable {
+/// The worker owns the window: it withdraws the offer when a round begins, and that round's
+/// claims leave room for what commits still running reserved; the next offer counts that room,
+/// and jobs handed over but not yet taken, too. So intake and claims together stay within it.
+public final class DeliveryHandoff: IntakeHandoffTarget {
     private struct State {
         var offered = 0
         var leaseMillis: Int64 = 0
         var reserved = 0
         var arrived: [Job] = []
+        var open = false
         var closed = false
     }
 
@@ -34,6 +36,17 @@ public final class DeliveryHandoff: Sendable {
             guard !state.closed else { return }
             state.offered = max(0, room - state.reserved - state.arrived.count)
             state.leaseMillis = leaseMillis
+            state.open = true
+        }
+    }
+
+    /// Takes the offer back as a round begins, and returns how many jobs commits still running
+    /// may hand over, which the round leaves room for.
+    func withdraw() -> Int {
+        state.withLock { state in
+            state.offered = 0
+            state.open = false
+            return state.reserved
         }
     }
 
@@ -41,6 +54,7 @@ public final class DeliveryHandoff: Sendable {
     func close() {
         state.withLock { state in
             state.closed = true
+            state.open = false
             state.offered = 0
         }
     }
@@ -69,7 +83,8 @@ public final class DeliveryHandoff: Sendable {
     public func finish(_ room: IntakeHandoff, handedOff jobs: [Job]) {
         state.withLock { state in
             state.reserved -= room.limit
-            if !state.closed { state.offered += max(0, room.limit - jobs.count) }
+            // Between a withdrawal and the next offer the worker counts this room itself.
+            if state.open { state.offered += max(0, room.limit - jobs.count) }
             state.arrived += jobs
         }
         if !jobs.isEmpty { wake() }

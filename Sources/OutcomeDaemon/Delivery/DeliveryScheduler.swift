@@ -56,12 +56,15 @@ struct DeliveryScheduler: Sendable {
     private var bucket: TokenBucket
     private var concurrency: Int
     private var rateLimit: Double
-    private var leaseMillis: Int64
+    /// A lease's length, for claims and handed-off jobs alike.
+    private(set) var leaseMillis: Int64
     private var retentionMillis: Int64
     private let drainMillis: Int64
     /// api.rate_limit is the total across instances (SPEC §10): this one takes its share.
     private(set) var instances = 1
     private(set) var inFlight = 0
+    /// Jobs that intake's commits still running may hand over this round (`DeliveryHandoff`).
+    private var promisedToIntake = 0
     private var probing = false
     private var uncommitted: [JobResult] = []
     /// When the oldest of `uncommitted` was reported.
@@ -147,20 +150,24 @@ struct DeliveryScheduler: Sendable {
     /// Jobs claimed and not yet finished.
     var claimWindow: Int { Self.jobsPerSlot * concurrency }
 
-    /// How many of intake's new jobs may go straight in flight for this instance now
-    /// (`DeliveryHandoff`): the room left in the claim window, while the circuit is closed and
-    /// the store answers. None under a rate limit, whose tokens only claims take, nor at shutdown.
+    /// How many of intake's new jobs may go straight in flight for this instance after this
+    /// round (`DeliveryHandoff`), besides those its commits still hold room for: the room left in
+    /// the claim window, while the circuit is closed and the store answers. None under a rate
+    /// limit, whose tokens only claims take, nor at shutdown.
     var handoffRoom: Int {
         guard !stopping, !probing, !breaker.isOpen, rateLimit <= 0, storeFailures == 0 else { return 0 }
         return max(0, claimWindow - inFlight)
     }
 
-    /// A lease's length now, for claims and handed-off jobs alike.
-    var leaseLength: Int64 { leaseMillis }
-
     /// Intake put `count` jobs in flight for this instance: they count as claimed.
     mutating func adopted(_ count: Int) {
         inFlight += count
+    }
+
+    /// Intake's commits still running may hand over up to `count` jobs during this round: the
+    /// round's claims leave room for them, so the two together stay within the window.
+    mutating func promised(toIntake count: Int) {
+        promisedToIntake = max(0, count)
     }
 
     /// An attempt ended with this result (it is recorded at the next settle).
@@ -267,7 +274,7 @@ struct DeliveryScheduler: Sendable {
                 settled(claimed: nil, nextDue: nil)
             case .afterFullClaim:
                 step = .done
-                if inFlight < claimWindow && !probing { return .continueNow }
+                if inFlight + promisedToIntake < claimWindow && !probing { return .continueNow }
             case .done:
                 return stopping ? drain() : .wait(until: wakeAt)
             }
@@ -276,7 +283,7 @@ struct DeliveryScheduler: Sendable {
 
     /// What to claim now, taking the tokens for it; nil when nothing may start.
     private mutating func makeClaim() -> Claim? {
-        let free = claimWindow - inFlight
+        let free = claimWindow - inFlight - promisedToIntake
         // While every slot has jobs waiting behind its PATCH, a claim waits for a slot's worth
         // of room: a backlog then costs a round per `concurrency` PATCHes, not one per PATCH.
         guard free > 0, inFlight <= concurrency || free >= concurrency, !probing else { return nil }

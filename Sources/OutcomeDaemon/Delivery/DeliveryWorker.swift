@@ -180,6 +180,8 @@ public final class DeliveryWorker: Service, Sendable {
             for completion in finished {
                 scheduler.finished(record(completion, settings: current, scheduler: &scheduler, now: time), probe: completion.probe)
             }
+            // Withdrawn first: nothing is reserved during the round, and all that may arrive is promised.
+            scheduler.promised(toIntake: handoff.withdraw())
             let handedOff = handoff.take()
             if !handedOff.isEmpty {
                 scheduler.adopted(handedOff.count)
@@ -216,12 +218,11 @@ public final class DeliveryWorker: Service, Sendable {
                     break round
                 case .wait(let until):
                     circuitOpen.store(scheduler.isCircuitOpen, ordering: .relaxed)
-                    handoff.offer(scheduler.handoffRoom, leaseMillis: scheduler.leaseLength)
+                    handoff.offer(scheduler.handoffRoom, leaseMillis: scheduler.leaseMillis)
                     await wakeup.wait(timeout: .milliseconds(max(1, until - time)))
                     break round
                 case .stop:
-                    // A commit that reserved room before the shutdown may still hand jobs over:
-                    // they are taken, and given back, before the loop ends.
+                    // Jobs that a commit reserved room for before the shutdown are taken and given back first.
                     handoff.close()
                     guard handoff.isQuiet else {
                         await wakeup.wait(timeout: .milliseconds(10))

@@ -19,19 +19,13 @@ public struct IntakeHandoff: Sendable, Equatable {
     }
 }
 
-/// What an intake commit did: one receipt per record, and the jobs it put in flight for the
-/// committing instance (see `IntakeHandoff`).
-public struct IntakeCommit: Sendable {
-    /// One per record, in order.
-    public var receipts: [IntakeReceipt]
-    /// The jobs now in flight under the handoff's owner, which it must send.
-    public var handedOff: [Job]
-
-    /// Creates the result of a commit.
-    public init(receipts: [IntakeReceipt], handedOff: [Job] = []) {
-        self.receipts = receipts
-        self.handedOff = handedOff
-    }
+/// Where an intake commit takes its handoff's room from, and hands its jobs back to: this
+/// instance's delivery (`DeliveryHandoff`).
+public protocol IntakeHandoffTarget: Sendable {
+    /// Room for up to `count` jobs of one commit; nil when there is none.
+    func reserve(upTo count: Int) -> IntakeHandoff?
+    /// The commit that reserved `room` ended, having put `jobs` in flight (none if it failed).
+    func finish(_ room: IntakeHandoff, handedOff jobs: [Job])
 }
 
 extension [IntakeRecord] {

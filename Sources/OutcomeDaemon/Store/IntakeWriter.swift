@@ -1,3 +1,4 @@
+import OutcomeEngine
 import Synchronization
 
 /// Group commit for intake: records that arrive while a commit is running are committed
@@ -20,7 +21,7 @@ public final class IntakeWriter: Sendable {
 
     private let store: any QueueStore
     private let health: StoreHealth?
-    private let handoff: DeliveryHandoff?
+    private let handoff: (any IntakeHandoffTarget)?
     private let batching: Mutex<IntakeBatching<Waiting>>
     private let onCommit: @Sendable (Result<Int, Error>) -> Void
 
@@ -28,7 +29,7 @@ public final class IntakeWriter: Sendable {
     /// file that was deleted or replaced; `handoff` takes new jobs straight to delivery;
     /// `onCommit` hears each batch's size or failure.
     public init(
-        store: any QueueStore, health: StoreHealth? = nil, handoff: DeliveryHandoff? = nil, maxBatch: Int = 512,
+        store: any QueueStore, health: StoreHealth? = nil, handoff: (any IntakeHandoffTarget)? = nil, maxBatch: Int = 512,
         onCommit: @escaping @Sendable (Result<Int, Error>) -> Void = { _ in }
     ) {
         self.store = store
@@ -54,7 +55,7 @@ public final class IntakeWriter: Sendable {
 
     private func flush(_ batch: [Waiting]) async {
         var failure: Error?
-        var room = handoff?.reserve(upTo: batch.count)
+        var room = handoff?.reserve(upTo: batch.count { $0.record.decision.action == .queued })
         do {
             let oldest = batch.map(\.arrived).min() ?? .now
             let commit = try await store.commit(batch.map(\.record), now: WallClock.milliseconds(), deadline: oldest + store.busyTimeout, handoff: room)

@@ -1,6 +1,7 @@
 import NIOCore
 import OutcomeEngine
 import PostgresNIO
+import Synchronization
 
 /// Intake: events and the jobs they queue, committed in groups.
 extension PostgresQueueStore {
@@ -9,26 +10,62 @@ extension PostgresQueueStore {
     /// at the same moment. Waits for a connection, a lock or a statement at most until `deadline`.
     /// A handoff that meets a call another instance put in flight meanwhile is given up, and the
     /// batch committed with its jobs pending.
+    ///
+    /// When the statement ran but its commit cannot be confirmed, the commit fails, and the jobs
+    /// it handed off, if they were committed, go back to pending for any instance to claim.
     public func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?) async throws -> IntakeCommit {
         guard !records.isEmpty else { return IntakeCommit(receipts: []) }
         let deadline = deadline ?? .now + busyTimeout
-        return try await withSession(until: deadline) { session in
-            var tries = 1
-            var handoff = handoff
-            while true {
-                let remaining = deadline - .now
-                guard remaining > .zero else { throw PostgresStoreFailure.deadlinePassed }
-                do {
-                    let commit = try await Self.record(records, handoff: handoff, waitingAtMost: remaining, in: session)
-                    try await session.confirmCommitted()
-                    return commit
-                } catch let error as PSQLError where error.sqlState == IntakeStatement.concurrentDuplicate {
-                    guard tries < PostgresSession.redoLimit else { throw PostgresStoreFailure.concurrentDuplicate }
-                    tries += 1
-                } catch let error as PSQLError where error.isUniqueViolation && handoff != nil {
-                    handoff = nil
+        let unconfirmed = Mutex<[Job]>([])
+        do {
+            return try await withSession(until: deadline) { session in
+                var tries = 1
+                var handoff = handoff
+                while true {
+                    let remaining = deadline - .now
+                    guard remaining > .zero else { throw PostgresStoreFailure.deadlinePassed }
+                    do {
+                        let commit = try await Self.record(records, handoff: handoff, waitingAtMost: remaining, in: session)
+                        unconfirmed.withLock { $0 = commit.handedOff }
+                        try await session.confirmCommitted()
+                        return commit
+                    } catch let error as PSQLError where error.sqlState == IntakeStatement.concurrentDuplicate {
+                        guard tries < PostgresSession.redoLimit else { throw PostgresStoreFailure.concurrentDuplicate }
+                        tries += 1
+                    } catch let error as PSQLError where error.isUniqueViolation && handoff != nil {
+                        handoff = nil
+                    }
                 }
             }
+        } catch {
+            let jobs = unconfirmed.withLock { $0 }
+            if let owner = handoff?.owner, !jobs.isEmpty {
+                await releaseUnconfirmed(jobs, owner: owner)
+            }
+            throw error
+        }
+    }
+
+    /// Puts back to pending the jobs a commit handed off when it could not be confirmed: nobody
+    /// sends them otherwise, as this instance's own leases are never taken back while it lives.
+    func releaseUnconfirmed(_ jobs: [Job], owner: String) async {
+        do {
+            let ids = jobs.map(\.id)
+            try await withSession { session in
+                // A call that has a newer decision pending meanwhile keeps that one.
+                try await session.execute("""
+                    UPDATE jobs SET state = CASE WHEN EXISTS (SELECT 1 FROM jobs p WHERE p.call_id = jobs.call_id AND p.state = 'pending')
+                                                 THEN 'done' ELSE 'pending' END,
+                                    last_error = CASE WHEN EXISTS (SELECT 1 FROM jobs p WHERE p.call_id = jobs.call_id AND p.state = 'pending')
+                                                      THEN 'superseded by a later decision' END,
+                                    lease_owner = NULL, lease_expires_at = NULL, updated_at = \(unescaped: PostgresSession.now)
+                    WHERE id = ANY(\(ids)) AND state = 'in_flight' AND lease_owner = \(owner)
+                    """)
+            }
+        } catch {
+            logger.error("cannot put back the jobs of an unconfirmed commit; they wait for a restart", metadata: [
+                "event": "store_error", "error": "\(error)", "jobs": "\(jobs.map(\.id))",
+            ])
         }
     }
 
