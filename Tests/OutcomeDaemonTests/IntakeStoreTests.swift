@@ -46,6 +46,17 @@ struct IntakeStoreTests {
         #expect(try await store.stats(now: now).inFlight == 1)
     }
 
+    @Test func aHandoffLooksUpTheCallsJobsThroughTheirPartialIndexesNotABacklogWalk() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteQueueStore(path: directory.path + "/queue.sqlite")
+        let plan = try await store.database.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteQueueStore.hasJobQuery, arguments: ["c1"]).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("jobs_one_pending_per_call (call_id=?)") }, "\(plan)")
+        #expect(plan.contains { $0.contains("jobs_one_in_flight_per_call (call_id=?)") }, "\(plan)")
+        #expect(!plan.contains { $0.contains("SCAN jobs") || $0.contains("(state=?)") }, "\(plan)")
+    }
+
     @Test func idsAreNeverReusedAfterRowsAreDeleted() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteQueueStore(path: directory.path + "/queue.sqlite")

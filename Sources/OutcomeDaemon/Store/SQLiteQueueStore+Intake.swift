@@ -125,8 +125,15 @@ extension SQLiteQueueStore {
 
     /// Whether the call has a job pending or in flight.
     static func hasJob(callID: String, in db: Database) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM jobs WHERE call_id = ? AND state IN ('pending', 'in_flight'))"), arguments: [callID]) ?? true
+        try Bool.fetchOne(db.cachedStatement(sql: hasJobQuery), arguments: [callID]) ?? true
     }
+
+    /// Two lookups, each matching one partial index on `call_id` exactly: with `state IN (...)`
+    /// SQLite would walk every pending and in-flight job instead.
+    static let hasJobQuery = """
+        SELECT EXISTS (SELECT 1 FROM jobs WHERE call_id = ?1 AND state = 'pending')
+            OR EXISTS (SELECT 1 FROM jobs WHERE call_id = ?1 AND state = 'in_flight')
+        """
 
     /// A commit's handoff, and the jobs it has put in flight so far.
     struct HandoffRoom {
