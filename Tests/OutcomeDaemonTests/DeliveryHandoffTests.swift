@@ -6,10 +6,10 @@ import Testing
 struct DeliveryHandoffTests {
     typealias Driver = DeliverySchedulerTests.Driver
 
-    @Test func theRoomOfferedIsWhatIsLeftOfTheClaimWindowAndHandedOffJobsCountAsClaimed() {
+    @Test func theRoomOfferedIsWhatIsLeftOfTheClaimWindowUpToHalfAndHandedOffJobsCountAsClaimed() {
         var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
         _ = driver.round(at: 0, claimable: 3)
-        #expect(driver.scheduler.handoffRoom == 13 && driver.scheduler.leaseMillis == 45_000)
+        #expect(driver.scheduler.handoffRoom == 8 && driver.scheduler.leaseMillis == 45_000, "half of the window of 16 stays for claims")
         driver.scheduler.adopted(13)
         #expect(driver.scheduler.handoffRoom == 0)
         #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 10)).isEmpty, "the window is full")
@@ -17,22 +17,22 @@ struct DeliveryHandoffTests {
         #expect(driver.scheduler.handoffRoom == 4)
     }
 
-    @Test func aRoundLeavesRoomForWhatACommitStillRunningMayHandOver() throws {
+    @Test func claimsLeaveRoomForAllThatIntakeMayStillHandOver() throws {
         var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
         let handoff = DeliveryHandoff(owner: "me", wake: {})
         _ = driver.round(at: 0)
         handoff.offer(driver.scheduler.handoffRoom, leaseMillis: driver.scheduler.leaseMillis)
-        let room = try #require(handoff.reserve(upTo: 16))
-        // A round begins while that commit runs: with the whole window promised, it claims nothing.
-        driver.scheduler.promised(toIntake: handoff.withdraw())
-        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).isEmpty)
-        // The commit hands over ten jobs; the unused room is the worker's to count, not re-offered.
-        handoff.finish(room, handedOff: (1...10).map(Self.job))
-        #expect(handoff.offered == 0)
-        driver.scheduler.promised(toIntake: handoff.withdraw())
+        let room = try #require(handoff.reserve(upTo: 5))
+        // Three offered and five reserved: a round claims only the other eight of the window.
+        #expect(handoff.outstanding == 8)
+        driver.scheduler.promised(toIntake: handoff.outstanding)
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).map(\.limit) == [8])
+        // The commit hands over three jobs and gives two back to the offer: the window is full.
+        handoff.finish(room, handedOff: (1...3).map(Self.job))
         driver.scheduler.adopted(handoff.take().count)
-        #expect(DeliverySchedulerTests.claims(driver.round(at: 6, notified: true, claimable: 100)).map(\.limit) == [6])
-        #expect(driver.scheduler.inFlight == 16)
+        driver.scheduler.promised(toIntake: handoff.outstanding)
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 6, notified: true, claimable: 100)).isEmpty)
+        #expect(driver.scheduler.inFlight + handoff.outstanding == driver.scheduler.claimWindow)
     }
 
     static func job(_ id: Int) -> Job {

@@ -5,16 +5,16 @@ import Synchronization
 /// it and puts that many of its new jobs in flight under this instance's lease, and the worker
 /// sends them at its next round without claiming them from the store.
 ///
-/// The worker owns the window: it withdraws the offer when a round begins, and that round's
-/// claims leave room for what commits still running reserved; the next offer counts that room,
-/// and jobs handed over but not yet taken, too. So intake and claims together stay within it.
+/// The worker owns the window: a round's claims leave room for everything intake holds (the
+/// offer, the room commits still running reserved, and jobs handed over but not yet taken),
+/// and the next offer is made only from room nobody holds. So intake and claims together stay
+/// within it, while commits take room during the worker's rounds too.
 public final class DeliveryHandoff: IntakeHandoffTarget {
     private struct State {
         var offered = 0
         var leaseMillis: Int64 = 0
         var reserved = 0
         var arrived: [Job] = []
-        var open = false
         var closed = false
     }
 
@@ -36,25 +36,19 @@ public final class DeliveryHandoff: IntakeHandoffTarget {
             guard !state.closed else { return }
             state.offered = max(0, room - state.reserved - state.arrived.count)
             state.leaseMillis = leaseMillis
-            state.open = true
         }
     }
 
-    /// Takes the offer back as a round begins, and returns how many jobs commits still running
-    /// may hand over, which the round leaves room for.
-    func withdraw() -> Int {
-        state.withLock { state in
-            state.offered = 0
-            state.open = false
-            return state.reserved
-        }
+    /// How many jobs intake may still hand over: the offer, the room reserved by commits still
+    /// running, and jobs handed over but not yet taken. A round's claims leave room for them.
+    var outstanding: Int {
+        state.withLock { $0.offered + $0.reserved + $0.arrived.count }
     }
 
     /// Offers nothing more, for good (shutdown): the worker then waits until `isQuiet`.
     func close() {
         state.withLock { state in
             state.closed = true
-            state.open = false
             state.offered = 0
         }
     }
@@ -83,8 +77,7 @@ public final class DeliveryHandoff: IntakeHandoffTarget {
     public func finish(_ room: IntakeHandoff, handedOff jobs: [Job]) {
         state.withLock { state in
             state.reserved -= room.limit
-            // Between a withdrawal and the next offer the worker counts this room itself.
-            if state.open { state.offered += max(0, room.limit - jobs.count) }
+            if !state.closed { state.offered += max(0, room.limit - jobs.count) }
             state.arrived += jobs
         }
         if !jobs.isEmpty { wake() }

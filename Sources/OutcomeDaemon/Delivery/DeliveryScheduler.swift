@@ -63,7 +63,7 @@ struct DeliveryScheduler: Sendable {
     /// api.rate_limit is the total across instances (SPEC §10): this one takes its share.
     private(set) var instances = 1
     private(set) var inFlight = 0
-    /// Jobs that intake's commits still running may hand over this round (`DeliveryHandoff`).
+    /// Jobs that intake may still hand over (`DeliveryHandoff.outstanding`).
     private var promisedToIntake = 0
     private var probing = false
     private var uncommitted: [JobResult] = []
@@ -152,11 +152,12 @@ struct DeliveryScheduler: Sendable {
 
     /// How many of intake's new jobs may go straight in flight for this instance after this
     /// round (`DeliveryHandoff`), besides those its commits still hold room for: the room left in
-    /// the claim window, while the circuit is closed and the store answers. None under a rate
+    /// the claim window, up to half of it, so that claims (retries, jobs queued elsewhere) keep
+    /// the other half; while the circuit is closed and the store answers. None under a rate
     /// limit, whose tokens only claims take, nor at shutdown.
     var handoffRoom: Int {
         guard !stopping, !probing, !breaker.isOpen, rateLimit <= 0, storeFailures == 0 else { return 0 }
-        return max(0, claimWindow - inFlight)
+        return max(0, min(claimWindow / 2, claimWindow - inFlight))
     }
 
     /// Intake put `count` jobs in flight for this instance: they count as claimed.
@@ -164,8 +165,8 @@ struct DeliveryScheduler: Sendable {
         inFlight += count
     }
 
-    /// Intake's commits still running may hand over up to `count` jobs during this round: the
-    /// round's claims leave room for them, so the two together stay within the window.
+    /// Intake may still hand over up to `count` jobs: the round's claims leave room for them, so
+    /// the two together stay within the window.
     mutating func promised(toIntake count: Int) {
         promisedToIntake = max(0, count)
     }

@@ -180,13 +180,12 @@ public final class DeliveryWorker: Service, Sendable {
             for completion in finished {
                 scheduler.finished(record(completion, settings: current, scheduler: &scheduler, now: time), probe: completion.probe)
             }
-            // Withdrawn first: nothing is reserved during the round, and all that may arrive is promised.
-            scheduler.promised(toIntake: handoff.withdraw())
             let handedOff = handoff.take()
             if !handedOff.isEmpty {
                 scheduler.adopted(handedOff.count)
                 start(handedOff, probe: false, concurrency: current.concurrency, group: &group)
             }
+            scheduler.promised(toIntake: handoff.outstanding)
             round: while true {
                 switch scheduler.next() {
                 case .heartbeat:
