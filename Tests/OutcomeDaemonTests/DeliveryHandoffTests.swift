@@ -6,15 +6,21 @@ import Testing
 struct DeliveryHandoffTests {
     typealias Driver = DeliverySchedulerTests.Driver
 
-    @Test func theRoomOfferedIsWhatIsLeftOfTheClaimWindowUpToHalfAndHandedOffJobsCountAsClaimed() {
+    @Test func intakesJobsTakeAtMostHalfTheWindowSoClaimsAlwaysHaveTheOtherHalf() {
         var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
         _ = driver.round(at: 0, claimable: 3)
-        #expect(driver.scheduler.handoffRoom == 8 && driver.scheduler.leaseMillis == 45_000, "half of the window of 16 stays for claims")
-        driver.scheduler.adopted(13)
-        #expect(driver.scheduler.handoffRoom == 0)
-        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 10)).isEmpty, "the window is full")
-        for id in 1...4 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
+        #expect(driver.scheduler.handoffRoom == 8 && driver.scheduler.leaseMillis == 45_000, "half of the window of 16")
+        driver.scheduler.adopted(8)
+        #expect(driver.scheduler.handoffRoom == 0, "intake's eight are in flight")
+        // Claims still find room for their half, even while intake's jobs are in flight.
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).map(\.limit) == [5])
+        #expect(driver.scheduler.inFlight == 16)
+        for id in 1...4 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false, handedOff: true) }
         #expect(driver.scheduler.handoffRoom == 4)
+        // Claimed jobs that end free room for claims, not for intake beyond its half.
+        driver.scheduler.adopted(4)
+        for id in 5...8 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
+        #expect(driver.scheduler.handoffRoom == 0 && driver.scheduler.handedInFlight == 8)
     }
 
     @Test func claimsLeaveRoomForAllThatIntakeMayStillHandOver() throws {

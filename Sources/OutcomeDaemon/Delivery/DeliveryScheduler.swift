@@ -63,6 +63,8 @@ struct DeliveryScheduler: Sendable {
     /// api.rate_limit is the total across instances (SPEC §10): this one takes its share.
     private(set) var instances = 1
     private(set) var inFlight = 0
+    /// Jobs in flight that intake handed over rather than a claim.
+    private(set) var handedInFlight = 0
     /// Jobs that intake may still hand over (`DeliveryHandoff.outstanding`).
     private var promisedToIntake = 0
     private var probing = false
@@ -152,17 +154,19 @@ struct DeliveryScheduler: Sendable {
 
     /// How many of intake's new jobs may go straight in flight for this instance after this
     /// round (`DeliveryHandoff`), besides those its commits still hold room for: the room left in
-    /// the claim window, up to half of it, so that claims (retries, jobs queued elsewhere) keep
-    /// the other half; while the circuit is closed and the store answers. None under a rate
-    /// limit, whose tokens only claims take, nor at shutdown.
+    /// the claim window, while intake's jobs, in flight and held, take at most half of it, so
+    /// that claims (retries, jobs queued elsewhere) always have the other half; and only while
+    /// the circuit is closed and the store answers. None under a rate limit, whose tokens only
+    /// claims take, nor at shutdown.
     var handoffRoom: Int {
         guard !stopping, !probing, !breaker.isOpen, rateLimit <= 0, storeFailures == 0 else { return 0 }
-        return max(0, min(claimWindow / 2, claimWindow - inFlight))
+        return max(0, min(claimWindow / 2 - handedInFlight, claimWindow - inFlight))
     }
 
     /// Intake put `count` jobs in flight for this instance: they count as claimed.
     mutating func adopted(_ count: Int) {
         inFlight += count
+        handedInFlight += count
     }
 
     /// Intake may still hand over up to `count` jobs: the round's claims leave room for them, so
@@ -171,9 +175,11 @@ struct DeliveryScheduler: Sendable {
         promisedToIntake = max(0, count)
     }
 
-    /// An attempt ended with this result (it is recorded at the next settle).
-    mutating func finished(_ result: JobResult, probe: Bool) {
+    /// An attempt ended with this result (it is recorded at the next settle); `handedOff` says
+    /// the job came from intake's handoff.
+    mutating func finished(_ result: JobResult, probe: Bool, handedOff: Bool = false) {
         inFlight -= 1
+        if handedOff { handedInFlight -= 1 }
         if probe { probing = false }
         uncommitted.append(result)
         oldestResult = oldestResult ?? now

@@ -22,6 +22,8 @@ public final class DeliveryWorker: Service, Sendable {
         var job: Job
         var attempt: Attempt
         var probe: Bool
+        /// Whether intake handed the job over (`DeliveryHandoff`) rather than a claim.
+        var handedOff: Bool
     }
 
     private let store: any QueueStore
@@ -122,14 +124,14 @@ public final class DeliveryWorker: Service, Sendable {
     /// A lane that ends a PATCH starts the next waiting job at once, without a round of the
     /// loop, so a store busy with intake's commits does not hold PATCHes back.
     struct Lanes: Sendable {
-        var waiting: [(job: Job, probe: Bool)] = []
+        var waiting: [(job: Job, probe: Bool, handedOff: Bool)] = []
         var busy = 0
     }
 
     /// PATCHes waiting jobs one after another until none waits; a job whose turn comes while the
     /// circuit is open (it was claimed before) or at shutdown goes back uncharged instead.
     private func runLane() async {
-        while let (job, probe) = lanes.withLock({ lanes -> (Job, Bool)? in
+        while let (job, probe, handedOff) = lanes.withLock({ lanes -> (Job, Bool, Bool)? in
             guard !lanes.waiting.isEmpty else {
                 lanes.busy -= 1
                 return nil
@@ -144,15 +146,15 @@ public final class DeliveryWorker: Service, Sendable {
             } else {
                 attempt = await self.attempt(job, settings: settings.withLock { $0 })
             }
-            completions.withLock { $0.append(Completion(job: job, attempt: attempt, probe: probe)) }
+            completions.withLock { $0.append(Completion(job: job, attempt: attempt, probe: probe, handedOff: handedOff)) }
             wakeup.signal()
         }
     }
 
     /// Queues jobs for the lanes, starting lanes while fewer than `concurrency` are busy.
-    private func start(_ jobs: [Job], probe: Bool, concurrency: Int, group: inout DiscardingTaskGroup) {
+    private func start(_ jobs: [Job], probe: Bool, handedOff: Bool, concurrency: Int, group: inout DiscardingTaskGroup) {
         let starting = lanes.withLock { lanes in
-            lanes.waiting += jobs.map { ($0, probe) }
+            lanes.waiting += jobs.map { ($0, probe, handedOff) }
             let starting = max(0, min(lanes.waiting.count, concurrency - lanes.busy))
             lanes.busy += starting
             return starting
@@ -178,12 +180,14 @@ public final class DeliveryWorker: Service, Sendable {
                 return list
             }
             for completion in finished {
-                scheduler.finished(record(completion, settings: current, scheduler: &scheduler, now: time), probe: completion.probe)
+                scheduler.finished(
+                    record(completion, settings: current, scheduler: &scheduler, now: time), probe: completion.probe, handedOff: completion.handedOff
+                )
             }
             let handedOff = handoff.take()
             if !handedOff.isEmpty {
                 scheduler.adopted(handedOff.count)
-                start(handedOff, probe: false, concurrency: current.concurrency, group: &group)
+                start(handedOff, probe: false, handedOff: true, concurrency: current.concurrency, group: &group)
             }
             scheduler.promised(toIntake: handoff.outstanding)
             round: while true {
@@ -210,7 +214,7 @@ public final class DeliveryWorker: Service, Sendable {
                     if probe, let job = jobs.first, scheduler.breaker.reason == .unauthorized {
                         logger.error("probing the upstream with a refused token", metadata: ["event": "circuit_open", "reason": "unauthorized", "job_id": "\(job.id)"])
                     }
-                    start(jobs, probe: probe, concurrency: current.concurrency, group: &group)
+                    start(jobs, probe: probe, handedOff: false, concurrency: current.concurrency, group: &group)
                 case .cancelTransfers:
                     group.cancelAll()
                 case .continueNow:
