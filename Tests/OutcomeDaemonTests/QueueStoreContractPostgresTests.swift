@@ -181,23 +181,11 @@ struct QueueStoreContractPostgresTests {
         try await PostgresTestDatabase.withDatabase { database in
             let store = Contract.postgresStore(database.client, database)
             try await store.migrate()
-            let old = try await Contract.queue(store, "k1", call: "c1")
-            _ = try await Contract.claim(store, "a")
-            try await Contract.complete(store, [.done(jobID: old, status: 200)], owner: "a")
+            let old = try await Self.doneJob(store, call: "c1")
             let waiting = try await Contract.queue(store, "k2", call: "c1")
             let other = try await Contract.queue(store, "k3", call: "c2")
-            try await database.withConnection { intruder in
-                // Not committed yet: the claim does not see it, and then meets it in the unique index.
-                try await intruder.query("BEGIN", logger: Contract.quiet)
-                try await intruder.query("UPDATE jobs SET state = 'in_flight', lease_owner = 'intruder', lease_expires_at = \(Int64.max) WHERE id = \(old)", logger: Contract.quiet)
-                try await withThrowingTaskGroup(of: [Job].self) { group in
-                    group.addTask { try await Contract.claim(store, "a") }
-                    try await Self.waitForALockWait(database)
-                    try await intruder.query("COMMIT", logger: Contract.quiet)
-                    let claimed = try #require(try await group.next())
-                    #expect(claimed.map(\.id) == [other])
-                }
-            }
+            let claimed = try await Self.whileAnotherInstancePutsInFlight(old, database) { try await Contract.claim(store, "a") }
+            #expect(claimed.map(\.id) == [other])
             #expect(try await Contract.job(store, waiting).state == .pending)
         }
     }
@@ -206,28 +194,16 @@ struct QueueStoreContractPostgresTests {
         try await PostgresTestDatabase.withDatabase { database in
             let store = Contract.postgresStore(database.client, database)
             try await store.migrate()
-            let old = try await Contract.queue(store, "k1", call: "c1")
-            _ = try await Contract.claim(store, "a")
-            try await Contract.complete(store, [.done(jobID: old, status: 200)], owner: "a")
-            try await database.withConnection { intruder in
-                // Not committed yet: the handoff does not see it, and then meets it in the unique index.
-                try await intruder.query("BEGIN", logger: Contract.quiet)
-                try await intruder.query("UPDATE jobs SET state = 'in_flight', lease_owner = 'intruder', lease_expires_at = \(Int64.max) WHERE id = \(old)", logger: Contract.quiet)
-                try await withThrowingTaskGroup(of: IntakeCommit.self) { group in
-                    group.addTask {
-                        try await store.commit(
-                            [Contract.record("k2", call: "c1", outcome: "callback"), Contract.record("k3", call: "c2")], now: WallClock.milliseconds(),
-                            deadline: nil, handoff: IntakeHandoff(owner: "a", limit: 2, leaseMillis: 60_000)
-                        )
-                    }
-                    try await Self.waitForALockWait(database)
-                    try await intruder.query("COMMIT", logger: Contract.quiet)
-                    let commit = try #require(try await group.next())
-                    #expect(commit.handedOff.isEmpty && commit.receipts.map(\.handedOff) == [false, false])
-                    for receipt in commit.receipts {
-                        #expect(try await Contract.job(store, try #require(receipt.jobID)).state == .pending)
-                    }
-                }
+            let old = try await Self.doneJob(store, call: "c1")
+            let commit = try await Self.whileAnotherInstancePutsInFlight(old, database) {
+                try await store.commit(
+                    [Contract.record("k2", call: "c1", outcome: "callback"), Contract.record("k3", call: "c2")], now: WallClock.milliseconds(),
+                    deadline: nil, handoff: IntakeHandoff(owner: "a", limit: 2, leaseMillis: 60_000)
+                )
+            }
+            #expect(commit.handedOff.isEmpty && commit.receipts.map(\.handedOff) == [false, false])
+            for receipt in commit.receipts {
+                #expect(try await Contract.job(store, try #require(receipt.jobID)).state == .pending)
             }
             #expect(try await Contract.job(store, old).leaseOwner == "intruder")
         }
@@ -305,6 +281,32 @@ struct QueueStoreContractPostgresTests {
             try await first.migrate()
             try await database.withClient { client in
                 try await body(first, Contract.postgresStore(client, database), database)
+            }
+        }
+    }
+
+    /// Queues a job for `call`, claims it and records it done; returns its id.
+    static func doneJob(_ store: PostgresQueueStore, call: String) async throws -> Int64 {
+        let id = try await Contract.queue(store, "done-\(call)", call: call)
+        _ = try await Contract.claim(store, "a")
+        try await Contract.complete(store, [.done(jobID: id, status: 200)], owner: "a")
+        return id
+    }
+
+    /// Runs `body` while another session puts job `id` back in flight: not committed yet, so
+    /// `body` does not see it, then meets it in the unique index and waits; the other session
+    /// commits once it does. Returns what `body` returned.
+    static func whileAnotherInstancePutsInFlight<T: Sendable>(
+        _ id: Int64, _ database: PostgresTestDatabase, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await database.withConnection { intruder in
+            try await intruder.query("BEGIN", logger: Contract.quiet)
+            try await intruder.query("UPDATE jobs SET state = 'in_flight', lease_owner = 'intruder', lease_expires_at = \(Int64.max) WHERE id = \(id)", logger: Contract.quiet)
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                group.addTask { try await body() }
+                try await Self.waitForALockWait(database)
+                try await intruder.query("COMMIT", logger: Contract.quiet)
+                return try #require(try await group.next())
             }
         }
     }
