@@ -50,17 +50,17 @@ extension PostgresQueueStore {
     /// sends them otherwise, as this instance's own leases are never taken back while it lives.
     func releaseUnconfirmed(_ jobs: [Job], owner: String) async {
         do {
-            let ids = jobs.map(\.id)
             try await withSession { session in
-                // A call that has a newer decision pending meanwhile keeps that one.
-                try await session.execute("""
-                    UPDATE jobs SET state = CASE WHEN EXISTS (SELECT 1 FROM jobs p WHERE p.call_id = jobs.call_id AND p.state = 'pending')
-                                                 THEN 'done' ELSE 'pending' END,
-                                    last_error = CASE WHEN EXISTS (SELECT 1 FROM jobs p WHERE p.call_id = jobs.call_id AND p.state = 'pending')
-                                                      THEN 'superseded by a later decision' END,
-                                    lease_owner = NULL, lease_expires_at = NULL, updated_at = \(unescaped: PostgresSession.now)
-                    WHERE id = ANY(\(ids)) AND state = 'in_flight' AND lease_owner = \(owner)
-                    """)
+                try await session.transaction {
+                    try await session.redoingOnUniqueViolation {
+                        let now = try await session.databaseNow()
+                        let held = try await Self.lock(session, """
+                            SELECT id, call_id, lease_owner FROM jobs WHERE id = ANY(\(jobs.map(\.id))) AND state = 'in_flight' AND lease_owner = \(owner)
+                            ORDER BY call_id FOR UPDATE
+                            """)
+                        _ = try await Self.putBack(session, held, now: now) { _ in "its intake commit could not be confirmed" }
+                    }
+                }
             }
         } catch {
             logger.error("cannot put back the jobs of an unconfirmed commit; they wait for a restart", metadata: [
