@@ -6,9 +6,9 @@ import OutcomeDaemon
 /// SPEC §9 "decision to PATCH": events offered at a fixed rate, open loop, each timed from its
 /// POST to the mock's receipt of its PATCH.
 ///
-/// Open loop: request `i` is due at `start + i / rate` on the monotonic clock and is handed to
-/// the HTTP client at that time whether or not earlier ones were answered (each is its own
-/// task; the client has no connection cap, so nothing waits for a free connection). The rate
+/// Open loop: request `i` is due at `start + i / rate` on the monotonic clock and is sent at
+/// that time whether or not earlier ones were answered (`OpenLoopGenerator`: an idle
+/// connection or a new one, so nothing waits for a free connection). The rate
 /// the generator achieved is judged from when the requests were actually sent, so a generator
 /// that cannot keep up (a busy machine) shows as `e2e_rate_achieved` below `e2e_rate`, and
 /// `make bench` then calls the measurement invalid.
@@ -52,34 +52,31 @@ struct EndToEndBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = CurlClient(timeout: .seconds(30), maxConnections: 256, maxBodyBytes: 256 << 20, logger: Logger(label: "bench"))
+        guard let components = URLComponents(string: url), components.host == "127.0.0.1", let port = components.port else {
+            throw ValidationError("--url must be http://127.0.0.1:PORT: the load only ever targets this machine")
+        }
+        let client = CurlClient(timeout: .seconds(30), maxConnections: 16, maxBodyBytes: 256 << 20, logger: Logger(label: "bench"))
         defer { client.shutdown() }
         let clock = ContinuousClock()
         let total = rate * seconds
-        let start = clock.now
-        @Sendable func offset(_ instant: ContinuousClock.Instant) -> Double {
-            let elapsed = instant - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let generator = OpenLoopGenerator(port: port, path: components.path + "/v1/events")
+        let prefix = prefix
+        let rate = rate
+        // The generator blocks its thread for the whole load, so it gets one of its own.
+        let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<OpenLoopGenerator.Outcome, Error>) in
+            Thread {
+                continuation.resume(with: Result {
+                    try generator.run(total: total, rate: rate, answerTimeout: 30) { index in
+                        #"{"data":{"id":"\#(prefix)-\#(index)","is_lead":true,"call_outcome":"","chat":"AI: Hello, is this Sam?\nUser: Yes, sure, that sounds good."}}"#
+                    }
+                })
+            }.start()
         }
-        let events = url + "/v1/events"
-        let sent = await withTaskGroup(of: Sent.self) { group in
-            for index in 0..<total {
-                let due = start + .nanoseconds(Int64(index) * 1_000_000_000 / Int64(rate))
-                if due > clock.now { try? await Task.sleep(until: due, tolerance: .zero, clock: clock) }
-                let callID = "\(prefix)-\(index)"
-                group.addTask {
-                    let body = #"{"data":{"id":"\#(callID)","is_lead":true,"call_outcome":"","chat":"AI: Hello, is this Sam?\nUser: Yes, sure, that sounds good."}}"#
-                    let request = CurlClient.Request(method: "POST", url: events, headers: ["Content-Type: application/json"], body: Array(body.utf8))
-                    let sentAt = offset(clock.now)
-                    let sentWall = Date().timeIntervalSince1970
-                    let status = (try? await client.send(request))?.status ?? 0
-                    return Sent(callID: callID, due: offset(due), sent: sentAt, sentWall: sentWall, status: status, answered: offset(clock.now))
-                }
-            }
-            var results: [Sent] = []
-            results.reserveCapacity(total)
-            for await result in group { results.append(result) }
-            return results
+        let sent = (0..<total).map { index in
+            Sent(
+                callID: "\(prefix)-\(index)", due: outcome.due[index], sent: outcome.sent[index], sentWall: outcome.sentWall[index],
+                status: outcome.status[index], answered: outcome.answered[index]
+            )
         }
         // The span the generator took to send them all: (total - 1) / rate when on schedule.
         let lastSent = sent.map(\.sent).max() ?? 0
