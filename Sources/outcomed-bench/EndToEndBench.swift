@@ -47,6 +47,15 @@ struct EndToEndBench: AsyncParsableCommand {
         var answered: Double
     }
 
+    /// The requests the mock has received so far, of every kind.
+    private func mockRequestCount(_ client: CurlClient) async throws -> Int {
+        let answer = try await client.send(.init(method: "GET", url: mock + "/-/stats", headers: [], body: []))
+        guard let stats = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any], let count = stats["requests"] as? Int else {
+            throw ValidationError("\(mock)/-/stats did not answer with a request count")
+        }
+        return count
+    }
+
     func validate() throws {
         guard rate > 0, seconds > 0 else { throw ValidationError("--rate and --seconds must be positive") }
     }
@@ -59,6 +68,7 @@ struct EndToEndBench: AsyncParsableCommand {
         defer { client.shutdown() }
         let clock = ContinuousClock()
         let total = rate * seconds
+        let before = try await mockRequestCount(client)
         let generator = OpenLoopGenerator(port: port, path: components.path + "/v1/events")
         let prefix = prefix
         let rate = rate
@@ -85,6 +95,12 @@ struct EndToEndBench: AsyncParsableCommand {
         let accepted = sent.filter { $0.status == 202 }
         var received: [String: Double] = [:]
         let deadline = clock.now + .seconds(drainSeconds)
+        // The mock's list of requests takes it a second or two to write (JSONSerialization, one
+        // event loop busy), and PATCHes on that loop wait meanwhile: so the list is fetched once
+        // its count says every PATCH has come, and the count alone is polled until then.
+        while try await mockRequestCount(client) < before + accepted.count && clock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
         while received.count < accepted.count && clock.now < deadline {
             let answer = try await client.send(.init(method: "GET", url: mock + "/-/requests", headers: [], body: []))
             let object = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
