@@ -41,6 +41,33 @@ struct DeliveryHandoffTests {
         #expect(driver.scheduler.inFlight + handoff.outstanding == driver.scheduler.claimWindow)
     }
 
+    @Test func aDeliveredJobsRoomIsOfferedAgainBeforeTheWorkersNextRoundWithinTheWindow() throws {
+        var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
+        let handoff = DeliveryHandoff(owner: "me", wake: {})
+        _ = driver.round(at: 0)
+        handoff.offer(driver.scheduler.handoffRoom, leaseMillis: driver.scheduler.leaseMillis)
+        // One commit takes all eight of intake's half, and they are sent.
+        handoff.finish(try #require(handoff.reserve(upTo: 10)), handedOff: (1...8).map(Self.job))
+        driver.scheduler.adopted(handoff.take().count)
+        #expect(handoff.reserve(upTo: 1) == nil)
+        // Two are delivered: their room is offered at once, before a round records them.
+        handoff.release()
+        handoff.release()
+        let next = try #require(handoff.reserve(upTo: 5))
+        #expect(next.limit == 2)
+        // A round meanwhile (the two still counted in flight) claims only what the window leaves.
+        driver.scheduler.promised(toIntake: handoff.outstanding)
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).map(\.limit) == [6])
+        #expect(driver.scheduler.inFlight + handoff.outstanding == driver.scheduler.claimWindow)
+        // Once recorded, the next offer counts the two reserved room already given.
+        for id in 1...2 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false, handedOff: true) }
+        handoff.offer(driver.scheduler.handoffRoom, leaseMillis: driver.scheduler.leaseMillis)
+        #expect(handoff.offered == 0)
+        handoff.close()
+        handoff.release()
+        #expect(handoff.offered == 0, "nothing is offered after shutdown began")
+    }
+
     static func job(_ id: Int) -> Job {
         Job(
             id: Int64(id), callID: "c\(id)", outcome: "interested", rule: nil, eventID: Int64(id), state: .inFlight, attempts: 0, nextAttemptAt: 0,

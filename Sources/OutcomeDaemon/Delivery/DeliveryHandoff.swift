@@ -83,6 +83,15 @@ public final class DeliveryHandoff: IntakeHandoffTarget {
         if !jobs.isEmpty { wake() }
     }
 
+    /// A handed-over job was delivered: its room goes back to the offer at once, not at the
+    /// worker's next round, so the commit that starts meanwhile can use it. (The worker counts
+    /// the job in flight until it records the result, so room and claims stay within its window.)
+    func release() {
+        state.withLock { state in
+            if !state.closed { state.offered += 1 }
+        }
+    }
+
     /// The jobs handed over since the last call, for the worker to send.
     func take() -> [Job] {
         state.withLock { state in

@@ -146,6 +146,7 @@ public final class DeliveryWorker: Service, Sendable {
             } else {
                 attempt = await self.attempt(job, settings: settings.withLock { $0 })
             }
+            if handedOff, case .response(let response) = attempt, (200..<300).contains(response.status) { handoff.release() }
             completions.withLock { $0.append(Completion(job: job, attempt: attempt, probe: probe, handedOff: handedOff)) }
             wakeup.signal()
         }
