@@ -6,27 +6,35 @@ import Testing
 struct DeliveryHandoffTests {
     typealias Driver = DeliverySchedulerTests.Driver
 
-    @Test func intakesJobsTakeAtMostHalfTheWindowSoClaimsAlwaysHaveTheOtherHalf() {
+    @Test func intakeTakesTheWholeWindowWhileNothingIsDueAndHalfOfItWhileClaimsMayFindJobs() {
         var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
         _ = driver.round(at: 0, claimable: 3)
-        #expect(driver.scheduler.handoffRoom == 8 && driver.scheduler.leaseMillis == 45_000, "half of the window of 16")
+        // The claim took all that was due: intake may fill the rest of the window of 16.
+        #expect(driver.scheduler.handoffRoom == 13 && driver.scheduler.leaseMillis == 45_000)
         driver.scheduler.adopted(8)
-        #expect(driver.scheduler.handoffRoom == 0, "intake's eight are in flight")
-        // Claims still find room for their half, even while intake's jobs are in flight.
+        #expect(driver.scheduler.handoffRoom == 5)
+        // Jobs were queued (a notification), and a claim fills its room: more may be due, so
+        // intake's share is half the window, and claims keep the other half.
         #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).map(\.limit) == [5])
-        #expect(driver.scheduler.inFlight == 16)
+        #expect(driver.scheduler.inFlight == 16 && driver.scheduler.handoffRoom == 0)
         for id in 1...4 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false, handedOff: true) }
         #expect(driver.scheduler.handoffRoom == 4)
         // Claimed jobs that end free room for claims, not for intake beyond its half.
         driver.scheduler.adopted(4)
         for id in 5...8 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
         #expect(driver.scheduler.handoffRoom == 0 && driver.scheduler.handedInFlight == 8)
+        // A claim that finds fewer jobs than it may take: nothing more is due, and intake may
+        // use the whole window again.
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 10, notified: true, claimable: 1)).map(\.limit) == [4])
+        #expect(driver.scheduler.handoffRoom == 3)
     }
 
     @Test func claimsLeaveRoomForAllThatIntakeMayStillHandOver() throws {
         var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
         let handoff = DeliveryHandoff(owner: "me", wake: {})
-        _ = driver.round(at: 0)
+        // A job is due that the claim did not take (its call was in flight): claims may find it,
+        // so intake's share is half the window.
+        _ = driver.round(at: 0, nextDue: 0)
         handoff.offer(driver.scheduler.handoffRoom, leaseMillis: driver.scheduler.leaseMillis)
         let room = try #require(handoff.reserve(upTo: 5))
         // Three offered and five reserved: a round claims only the other eight of the window.
@@ -44,7 +52,7 @@ struct DeliveryHandoffTests {
     @Test func aDeliveredJobsRoomIsOfferedAgainBeforeTheWorkersNextRoundWithinTheWindow() throws {
         var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
         let handoff = DeliveryHandoff(owner: "me", wake: {})
-        _ = driver.round(at: 0)
+        _ = driver.round(at: 0, nextDue: 0)
         handoff.offer(driver.scheduler.handoffRoom, leaseMillis: driver.scheduler.leaseMillis)
         // One commit takes all eight of intake's half, and they are sent.
         handoff.finish(try #require(handoff.reserve(upTo: 10)), handedOff: (1...8).map(Self.job))

@@ -154,13 +154,15 @@ struct DeliveryScheduler: Sendable {
 
     /// How many of intake's new jobs may go straight in flight for this instance after this
     /// round (`DeliveryHandoff`), besides those its commits still hold room for: the room left in
-    /// the claim window, while intake's jobs, in flight and held, take at most half of it, so
-    /// that claims (retries, jobs queued elsewhere) always have the other half; and only while
-    /// the circuit is closed and the store answers. None under a rate limit, whose tokens only
+    /// the claim window. While a claim may find jobs due (retries, a backlog, jobs queued
+    /// elsewhere), intake's jobs, in flight and held, take at most half of the window, so that
+    /// claims always have the other half; while none may, the whole window. Only while the
+    /// circuit is closed and the store answers; none under a rate limit, whose tokens only
     /// claims take, nor at shutdown.
     var handoffRoom: Int {
         guard !stopping, !probing, !breaker.isOpen, rateLimit <= 0, storeFailures == 0 else { return 0 }
-        return max(0, min(claimWindow / 2 - handedInFlight, claimWindow - inFlight))
+        let share = mayFindDue ? claimWindow / 2 : claimWindow
+        return max(0, min(share - handedInFlight, claimWindow - inFlight))
     }
 
     /// Intake put `count` jobs in flight for this instance: they count as claimed.
