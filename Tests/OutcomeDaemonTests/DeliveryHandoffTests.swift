@@ -11,12 +11,13 @@ struct DeliveryHandoffTests {
         _ = driver.round(at: 0, claimable: 3)
         // The claim took all that was due: intake may fill the rest of the window of 16.
         #expect(driver.scheduler.handoffRoom == 13 && driver.scheduler.leaseMillis == 45_000)
+        #expect(driver.scheduler.releasesHandoffRoom)
         driver.scheduler.adopted(8)
         #expect(driver.scheduler.handoffRoom == 5)
         // Jobs were queued (a notification), and a claim fills its room: more may be due, so
         // intake's share is half the window, and claims keep the other half.
         #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).map(\.limit) == [5])
-        #expect(driver.scheduler.inFlight == 16 && driver.scheduler.handoffRoom == 0)
+        #expect(driver.scheduler.inFlight == 16 && driver.scheduler.handoffRoom == 0 && !driver.scheduler.releasesHandoffRoom)
         for id in 1...4 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false, handedOff: true) }
         #expect(driver.scheduler.handoffRoom == 4)
         // Claimed jobs that end free room for claims, not for intake beyond its half.
@@ -35,7 +36,7 @@ struct DeliveryHandoffTests {
         // A job is due that the claim did not take (its call was in flight): claims may find it,
         // so intake's share is half the window.
         _ = driver.round(at: 0, nextDue: 0)
-        handoff.offer(driver.scheduler.handoffRoom, leaseMillis: driver.scheduler.leaseMillis)
+        Self.offer(driver.scheduler, to: handoff)
         let room = try #require(handoff.reserve(upTo: 5))
         // Three offered and five reserved: a round claims only the other eight of the window.
         #expect(handoff.outstanding == 8)
@@ -49,13 +50,14 @@ struct DeliveryHandoffTests {
         #expect(driver.scheduler.inFlight + handoff.outstanding == driver.scheduler.claimWindow)
     }
 
-    @Test func aDeliveredJobsRoomIsOfferedAgainBeforeTheWorkersNextRoundWithinTheWindow() throws {
+    @Test func aDeliveredJobsRoomIsOfferedAgainAtOnceOnlyWhileIntakeMayUseTheWholeWindow() throws {
         var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
         let handoff = DeliveryHandoff(owner: "me", wake: {})
-        _ = driver.round(at: 0, nextDue: 0)
-        handoff.offer(driver.scheduler.handoffRoom, leaseMillis: driver.scheduler.leaseMillis)
-        // One commit takes all eight of intake's half, and they are sent.
-        handoff.finish(try #require(handoff.reserve(upTo: 10)), handedOff: (1...8).map(Self.job))
+        // Nothing is due: intake may fill the window of 16, and one commit does.
+        _ = driver.round(at: 0)
+        #expect(driver.scheduler.releasesHandoffRoom)
+        Self.offer(driver.scheduler, to: handoff)
+        handoff.finish(try #require(handoff.reserve(upTo: 20)), handedOff: (1...16).map(Self.job))
         driver.scheduler.adopted(handoff.take().count)
         #expect(handoff.reserve(upTo: 1) == nil)
         // Two are delivered: their room is offered at once, before a round records them.
@@ -63,17 +65,30 @@ struct DeliveryHandoffTests {
         handoff.release()
         let next = try #require(handoff.reserve(upTo: 5))
         #expect(next.limit == 2)
-        // A round meanwhile (the two still counted in flight) claims only what the window leaves.
+        // Jobs were queued (a notification): a round meanwhile, the two still counted in flight,
+        // leaves no room for a claim, and from now on claims may find jobs due.
         driver.scheduler.promised(toIntake: handoff.outstanding)
-        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).map(\.limit) == [6])
-        #expect(driver.scheduler.inFlight + handoff.outstanding == driver.scheduler.claimWindow)
-        // Once recorded, the next offer counts the two reserved room already given.
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).isEmpty)
+        #expect(!driver.scheduler.releasesHandoffRoom)
+        Self.offer(driver.scheduler, to: handoff)
+        handoff.finish(next, handedOff: [Self.job(17), Self.job(18)])
+        driver.scheduler.adopted(handoff.take().count)
         for id in 1...2 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false, handedOff: true) }
-        handoff.offer(driver.scheduler.handoffRoom, leaseMillis: driver.scheduler.leaseMillis)
+        // A delivered job's room no longer goes back to intake, which holds more than its half:
+        // it comes back through the rounds, to claims.
+        handoff.release()
         #expect(handoff.offered == 0)
+        for id in 3...8 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false, handedOff: true) }
+        driver.scheduler.promised(toIntake: handoff.outstanding)
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 10, notified: true, claimable: 100)).map(\.limit) == [6])
+        #expect(driver.scheduler.handoffRoom == 0)
         handoff.close()
         handoff.release()
         #expect(handoff.offered == 0, "nothing is offered after shutdown began")
+    }
+
+    static func offer(_ scheduler: DeliveryScheduler, to handoff: DeliveryHandoff) {
+        handoff.offer(scheduler.handoffRoom, leaseMillis: scheduler.leaseMillis, releases: scheduler.releasesHandoffRoom)
     }
 
     static func job(_ id: Int) -> Job {
@@ -95,14 +110,14 @@ struct DeliveryHandoffTests {
         case "a store that fails": _ = driver.round(at: 0, due: nil)
         default: _ = driver.round(at: 0)
         }
-        #expect(driver.scheduler.handoffRoom == 0)
+        #expect(driver.scheduler.handoffRoom == 0 && !driver.scheduler.releasesHandoffRoom)
     }
 
     @Test func commitsReserveTheOfferAndGiveBackWhatTheyDidNotUse() throws {
         let wakes = Atomic<Int>(0)
         let handoff = DeliveryHandoff(owner: "me", wake: { wakes.add(1, ordering: .relaxed) })
         #expect(handoff.reserve(upTo: 3) == nil, "nothing is offered before the worker's first round")
-        handoff.offer(5, leaseMillis: 45_000)
+        handoff.offer(5, leaseMillis: 45_000, releases: true)
         let first = handoff.reserve(upTo: 3)
         let second = handoff.reserve(upTo: 3)
         #expect(first == IntakeHandoff(owner: "me", limit: 3, leaseMillis: 45_000))
@@ -111,7 +126,7 @@ struct DeliveryHandoffTests {
         handoff.finish(try #require(first), handedOff: [job])
         #expect(handoff.offered == 2 && wakes.load(ordering: .relaxed) == 1)
         // The worker's next offer counts the room still reserved and the job not yet taken.
-        handoff.offer(5, leaseMillis: 45_000)
+        handoff.offer(5, leaseMillis: 45_000, releases: true)
         #expect(handoff.offered == 2)
         #expect(handoff.take() == [job] && handoff.take().isEmpty)
         handoff.finish(try #require(second), handedOff: [])
@@ -119,7 +134,7 @@ struct DeliveryHandoffTests {
         // At shutdown nothing more is offered, whatever the worker's rounds say.
         #expect(handoff.isQuiet)
         handoff.close()
-        handoff.offer(5, leaseMillis: 45_000)
+        handoff.offer(5, leaseMillis: 45_000, releases: true)
         #expect(handoff.reserve(upTo: 1) == nil)
     }
 }

@@ -15,6 +15,7 @@ public final class DeliveryHandoff: IntakeHandoffTarget {
         var leaseMillis: Int64 = 0
         var reserved = 0
         var arrived: [Job] = []
+        var releases = false
         var closed = false
     }
 
@@ -30,12 +31,14 @@ public final class DeliveryHandoff: IntakeHandoffTarget {
     }
 
     /// The worker's offer after a round: `room` jobs may go in flight besides those it counts
-    /// already, each under a lease of `leaseMillis`.
-    func offer(_ room: Int, leaseMillis: Int64) {
+    /// already, each under a lease of `leaseMillis`; `releases` says whether a delivered job's
+    /// room is offered again before the next round (`release()`).
+    func offer(_ room: Int, leaseMillis: Int64, releases: Bool) {
         state.withLock { state in
             guard !state.closed else { return }
             state.offered = max(0, room - state.reserved - state.arrived.count)
             state.leaseMillis = leaseMillis
+            state.releases = releases
         }
     }
 
@@ -83,12 +86,13 @@ public final class DeliveryHandoff: IntakeHandoffTarget {
         if !jobs.isEmpty { wake() }
     }
 
-    /// A handed-over job was delivered: its room goes back to the offer at once, not at the
-    /// worker's next round, so the commit that starts meanwhile can use it. (The worker counts
-    /// the job in flight until it records the result, so room and claims stay within its window.)
+    /// A handed-over job was delivered: while the last offer allows it, its room goes back to
+    /// the offer at once, not at the worker's next round, so the commit that starts meanwhile can
+    /// use it. (The worker counts the job in flight until it records the result, so room and
+    /// claims stay within its window.)
     func release() {
         state.withLock { state in
-            if !state.closed { state.offered += 1 }
+            if !state.closed, state.releases { state.offered += 1 }
         }
     }
 

@@ -160,9 +160,18 @@ struct DeliveryScheduler: Sendable {
     /// circuit is closed and the store answers; none under a rate limit, whose tokens only
     /// claims take, nor at shutdown.
     var handoffRoom: Int {
-        guard !stopping, !probing, !breaker.isOpen, rateLimit <= 0, storeFailures == 0 else { return 0 }
+        guard mayHandOff else { return 0 }
         let share = mayFindDue ? claimWindow / 2 : claimWindow
         return max(0, min(share - handedInFlight, claimWindow - inFlight))
+    }
+
+    /// Whether a handed-over job that is delivered gives its room back to intake at once, before
+    /// the next round: only while intake may use the whole window. Otherwise its room comes back
+    /// through the next round's offer, which keeps claims their half.
+    var releasesHandoffRoom: Bool { mayHandOff && !mayFindDue }
+
+    private var mayHandOff: Bool {
+        !stopping && !probing && !breaker.isOpen && rateLimit <= 0 && storeFailures == 0
     }
 
     /// Intake put `count` jobs in flight for this instance: they count as claimed.

@@ -146,6 +146,7 @@ public final class DeliveryWorker: Service, Sendable {
             } else {
                 attempt = await self.attempt(job, settings: settings.withLock { $0 })
             }
+            // Released before the result is queued: a round in between still counts the job in flight.
             if handedOff, case .response(let response) = attempt, (200..<300).contains(response.status) { handoff.release() }
             completions.withLock { $0.append(Completion(job: job, attempt: attempt, probe: probe, handedOff: handedOff)) }
             wakeup.signal()
@@ -222,7 +223,7 @@ public final class DeliveryWorker: Service, Sendable {
                     break round
                 case .wait(let until):
                     circuitOpen.store(scheduler.isCircuitOpen, ordering: .relaxed)
-                    handoff.offer(scheduler.handoffRoom, leaseMillis: scheduler.leaseMillis)
+                    handoff.offer(scheduler.handoffRoom, leaseMillis: scheduler.leaseMillis, releases: scheduler.releasesHandoffRoom)
                     await wakeup.wait(timeout: .milliseconds(max(1, until - time)))
                     break round
                 case .stop:
