@@ -49,37 +49,39 @@ public final class IntakeWriter: Sendable {
 
     private func start(_ batches: [[Waiting]]) {
         for batch in batches {
-            Task { await self.flush(batch) }
+            let room = handoff?.reserve(upTo: batch.count { $0.record.decision.action == .queued })
+            let oldest = batch.map(\.arrived).min() ?? .now
+            store.commit(batch.map(\.record), now: WallClock.milliseconds(), deadline: oldest + store.busyTimeout, handoff: room) { result in
+                self.finish(batch, room: room, result: result)
+            }
         }
     }
 
-    private func flush(_ batch: [Waiting]) async {
-        var failure: Error?
-        var room = handoff?.reserve(upTo: batch.count { $0.record.decision.action == .queued })
-        do {
-            let oldest = batch.map(\.arrived).min() ?? .now
-            let commit = try await store.commit(batch.map(\.record), now: WallClock.milliseconds(), deadline: oldest + store.busyTimeout, handoff: room)
-            // Committed jobs in flight are this instance's to send, whatever the answer below.
-            if let reserved = room {
-                handoff?.finish(reserved, handedOff: commit.handedOff)
-                room = nil
-            }
-            let receipts = commit.receipts
+    /// Runs where the store reports the commit (the embedded store: its writer's thread), so
+    /// the next batch is queued before the senders of this one are resumed.
+    private func finish(_ batch: [Waiting], room: IntakeHandoff?, result: Result<IntakeCommit, any Error>) {
+        // Committed jobs in flight are this instance's to send, whatever the answer below.
+        if let room { handoff?.finish(room, handedOff: (try? result.get())?.handedOff ?? []) }
+        let outcome = result.flatMap { commit -> Result<[IntakeReceipt], any Error> in
             // A commit into a deleted or replaced file is lost at the next restart: no 202 for it.
-            if let problem = health?.fileProblem { throw StoreError(path: store.location, reason: problem) }
+            if let problem = health?.fileProblem { return .failure(StoreError(path: store.location, reason: problem)) }
+            return .success(commit.receipts)
+        }
+        switch outcome {
+        case .success:
             health?.record(.success(()))
             onCommit(.success(batch.count))
-            for (waiting, receipt) in zip(batch, receipts) { waiting.continuation.resume(returning: receipt) }
-        } catch {
-            if let room { handoff?.finish(room, handedOff: []) }
+        case .failure(let error):
             health?.record(.failure(error))
             onCommit(.failure(error))
-            failure = error
         }
-        let (next, failedBehind) = batching.withLock { $0.finish(batch, failed: failure != nil) }
-        if let failure {
-            for waiting in batch + failedBehind { waiting.continuation.resume(throwing: failure) }
-        }
+        let (next, failedBehind) = batching.withLock { $0.finish(batch, failed: (try? outcome.get()) == nil) }
         start(next)
+        switch outcome {
+        case .success(let receipts):
+            for (waiting, receipt) in zip(batch, receipts) { waiting.continuation.resume(returning: receipt) }
+        case .failure(let error):
+            for waiting in batch + failedBehind { waiting.continuation.resume(throwing: error) }
+        }
     }
 }

@@ -26,6 +26,14 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
     /// are returned with the receipts (their receipts say `handedOff`).
     func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?) async throws -> IntakeCommit
 
+    /// Commits as `commit(_:now:deadline:handoff:)` does, and calls `completion` with the
+    /// result. The embedded store calls it on its writer's thread, so that intake's next batch
+    /// is queued there at once instead of after two thread hops.
+    func commit(
+        _ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?,
+        completion: @escaping @Sendable (Result<IntakeCommit, any Error>) -> Void
+    )
+
     /// Whether a commit goes through now (readiness, after a failure), writing little.
     func probeWrite(now: Int64) async -> Result<Void, any Error>
 
@@ -89,6 +97,20 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
 }
 
 extension QueueStore {
+    /// Runs the async commit in a task and reports its result.
+    public func commit(
+        _ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?,
+        completion: @escaping @Sendable (Result<IntakeCommit, any Error>) -> Void
+    ) {
+        Task {
+            do {
+                completion(.success(try await commit(records, now: now, deadline: deadline, handoff: handoff)))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
+
     /// Commits records, every new job pending: see `commit(_:now:deadline:handoff:)`.
     public func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?) async throws -> [IntakeReceipt] {
         try await commit(records, now: now, deadline: deadline, handoff: nil).receipts

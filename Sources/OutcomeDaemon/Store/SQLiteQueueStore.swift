@@ -73,9 +73,18 @@ extension SQLiteQueueStore: QueueStore {
     /// Commits on the store's intake queue (a blocking SQLite transaction with fsyncs).
     public func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?) async throws -> IntakeCommit {
         try await withCheckedThrowingContinuation { continuation in
-            intakeQueue.async {
-                continuation.resume(with: Result { try self.record(records, now: now, waitingUntil: deadline ?? .now + self.busyTimeout, handoff: handoff) })
-            }
+            commit(records, now: now, deadline: deadline, handoff: handoff) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Commits on the store's intake queue and calls `completion` there: a commit it queues
+    /// runs next on the same thread.
+    public func commit(
+        _ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?,
+        completion: @escaping @Sendable (Result<IntakeCommit, any Error>) -> Void
+    ) {
+        intakeQueue.async {
+            completion(Result { try self.record(records, now: now, waitingUntil: deadline ?? .now + self.busyTimeout, handoff: handoff) })
         }
     }
 }
