@@ -93,12 +93,14 @@ private struct Reader {
     mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth <= maxDepth else { throw error("nesting deeper than \(maxDepth)") }
         index += 1
-        var members: [String: JSONValue] = [:]
+        // Members are gathered first and hashed once, into a table of the right size.
+        var members: [(String, JSONValue)] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object([:])
         }
+        members.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
@@ -109,12 +111,15 @@ private struct Reader {
             guard bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a member name") }
             index += 1
             skipWhitespace()
-            members[key] = try value(depth: depth)
+            members.append((key, try value(depth: depth)))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(members)
+            case UInt8(ascii: "}"):
+                index += 1
+                // A repeated member name keeps its last value, as assigning in order would.
+                return .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
             default: throw error("expected ',' or '}' in an object")
             }
         }
@@ -152,7 +157,7 @@ private struct Reader {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
                 index += 1
-                guard let text = String(validating: slice, as: UTF8.self) else {
+                guard let text = Self.string(validating: slice) else {
                     throw error("string is not valid UTF-8", at: start)
                 }
                 return text
@@ -164,6 +169,24 @@ private struct Reader {
             index += 1
         }
         throw error("unterminated string", at: start)
+    }
+
+    /// The UTF-8 text of `bytes`, or nil if it is not valid UTF-8. ASCII, the common case, skips
+    /// `String(validating:)`, whose generic path looks up type metadata on every call.
+    static func string(validating bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let base = bytes.baseAddress else { return "" }
+        var offset = 0
+        var high: UInt64 = 0
+        while offset + 8 <= bytes.count {
+            high |= UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+            offset += 8
+        }
+        while offset < bytes.count {
+            high |= UInt64(bytes[offset])
+            offset += 1
+        }
+        if high & 0x8080_8080_8080_8080 == 0 { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     /// Moves past bytes that need no attention in a string (no quote, backslash or control
@@ -199,7 +222,7 @@ private struct Reader {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                guard let text = String(validating: scratch, as: UTF8.self) else {
+                guard let text = scratch.withUnsafeBufferPointer({ Self.string(validating: $0) }) else {
                     throw error("string is not valid UTF-8", at: start)
                 }
                 return text
