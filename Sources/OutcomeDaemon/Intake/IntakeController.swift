@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import OutcomeEngine
 import Prometheus
 import Synchronization
@@ -81,7 +82,7 @@ public final class IntakeController: Sendable {
 
     func receive(_ request: Request, context: IntakeContext) async throws -> Response {
         do {
-            return try await accept(request)
+            return try await accept(request, on: context.eventLoop)
         } catch {
             OutcomedMetrics.event("rejected")
             var metadata: Logger.Metadata = [
@@ -93,7 +94,7 @@ public final class IntakeController: Sendable {
         }
     }
 
-    private func accept(_ incoming: Request) async throws(IntakeError) -> Response {
+    private func accept(_ incoming: Request, on eventLoop: any EventLoop) async throws(IntakeError) -> Response {
         guard !stopping.load(ordering: .relaxed) else { throw .shuttingDown }
         let config = live.current
         var request = incoming
@@ -136,7 +137,7 @@ public final class IntakeController: Sendable {
         let key = try Self.idempotencyKey(idempotencyKey.flatMap { request.headers[$0] }) ?? IntakeRecord.contentKey(of: body)
         let receipt: IntakeReceipt
         do {
-            receipt = try await writer.commit(IntakeRecord(idempotencyKey: key, callID: event.callID, body: body, decision: decision))
+            receipt = try await writer.commit(IntakeRecord(idempotencyKey: key, callID: event.callID, body: body, decision: decision), resumingOn: eventLoop)
         } catch {
             logger.error("cannot store event", metadata: ["event": "store_error", "status": "503", "call_id": "\(event.callID)", "error": "\(error)"])
             throw .storeUnavailable(StoreHealth.describe(error))

@@ -1,3 +1,4 @@
+import NIOCore
 import OutcomeEngine
 import Synchronization
 
@@ -17,6 +18,7 @@ public final class IntakeWriter: Sendable {
         var record: IntakeRecord
         var continuation: CheckedContinuation<IntakeReceipt, Error>
         var arrived: ContinuousClock.Instant
+        var eventLoop: (any EventLoop)?
     }
 
     private let store: any QueueStore
@@ -39,10 +41,13 @@ public final class IntakeWriter: Sendable {
         self.onCommit = onCommit
     }
 
-    /// Commits `record` durably (with whatever else is waiting) and returns its receipt.
-    public func commit(_ record: IntakeRecord) async throws -> IntakeReceipt {
+    /// Commits `record` durably (with whatever else is waiting) and returns its receipt. With
+    /// `eventLoop` (the sender's connection's), the caller resumes there, where its answer is
+    /// written, rather than on whichever thread the concurrency pool picks.
+    public func commit(_ record: IntakeRecord, resumingOn eventLoop: (any EventLoop)? = nil) async throws -> IntakeReceipt {
         try await withCheckedThrowingContinuation { continuation in
-            let batches = batching.withLock { $0.arrive(Waiting(record: record, continuation: continuation, arrived: .now)) }
+            let waiting = Waiting(record: record, continuation: continuation, arrived: .now, eventLoop: eventLoop)
+            let batches = batching.withLock { $0.arrive(waiting) }
             start(batches)
         }
     }
@@ -79,9 +84,27 @@ public final class IntakeWriter: Sendable {
         start(next)
         switch outcome {
         case .success(let receipts):
-            for (waiting, receipt) in zip(batch, receipts) { waiting.continuation.resume(returning: receipt) }
+            resume(zip(batch, receipts).map { ($0, .success($1)) })
         case .failure(let error):
-            for waiting in batch + failedBehind { waiting.continuation.resume(throwing: error) }
+            resume((batch + failedBehind).map { ($0, .failure(error)) })
+        }
+    }
+
+    /// Resumes the senders, each on its connection's event loop if it named one: one task per
+    /// loop resumes all of that loop's senders.
+    private func resume(_ results: [(Waiting, Result<IntakeReceipt, any Error>)]) {
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, results: [(Waiting, Result<IntakeReceipt, any Error>)])] = [:]
+        for (waiting, result) in results {
+            guard let loop = waiting.eventLoop else {
+                waiting.continuation.resume(with: result)
+                continue
+            }
+            byLoop[ObjectIdentifier(loop), default: (loop, [])].results.append((waiting, result))
+        }
+        for (loop, results) in byLoop.values {
+            loop.execute {
+                for (waiting, result) in results { waiting.continuation.resume(with: result) }
+            }
         }
     }
 }
