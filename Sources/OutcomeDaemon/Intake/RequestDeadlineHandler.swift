@@ -10,8 +10,10 @@ final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
     typealias InboundOut = HTTPRequestPart
 
     private let timeout: TimeAmount
+    /// When the request being read must be whole: set at its head.
+    private var due: NIODeadline?
     private var deadline: Scheduled<Void>?
-    private var reading = false
+    private var reading: Bool { due != nil }
 
     init(timeout: TimeAmount) {
         self.timeout = timeout
@@ -20,20 +22,29 @@ final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            reading = true
             deadline?.cancel()
-            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            deadline = context.eventLoop.scheduleTask(in: timeout) {
-                loopBound.value.close(promise: nil)
-            }
+            deadline = nil
+            due = .now() + timeout
         case .body:
             break
         case .end:
-            reading = false
+            due = nil
             deadline?.cancel()
             deadline = nil
         }
         context.fireChannelRead(data)
+    }
+
+    /// The timer starts only for a request that a read left unfinished: most arrive whole in
+    /// one read, and a timer set and cancelled for each of them costs the event loop.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if let due, deadline == nil {
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            deadline = context.eventLoop.scheduleTask(deadline: due) {
+                loopBound.value.close(promise: nil)
+            }
+        }
+        context.fireChannelReadComplete()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -44,6 +55,7 @@ final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        due = nil
         deadline?.cancel()
         deadline = nil
         context.fireChannelInactive()
