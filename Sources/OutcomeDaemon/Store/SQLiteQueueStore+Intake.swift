@@ -61,9 +61,10 @@ extension SQLiteQueueStore {
     }
 
     static func record(_ record: IntakeRecord, now: Int64, ids: inout RowIDs, room: inout HandoffRoom?, alone: Bool, in db: Database) throws -> IntakeReceipt {
-        let existing = try db.cachedStatement(sql: "SELECT id, response FROM events WHERE idempotency_key = ?")
-        if let row = try Row.fetchOne(existing, arguments: [record.idempotencyKey]) {
-            return IntakeReceipt(eventID: row["id"], jobID: nil, duplicate: true, response: row["response"])
+        let existing = try RawStatement(db, sql: "SELECT id, response FROM events WHERE idempotency_key = ?")
+        try existing.bind(1, record.idempotencyKey)
+        if try existing.step() {
+            return IntakeReceipt(eventID: existing.int64(0), jobID: nil, duplicate: true, response: existing.string(1))
         }
         let eventID = ids.event
         ids.event += 1
@@ -80,8 +81,14 @@ extension SQLiteQueueStore {
             }
         }
         let response = record.response(eventID: eventID, jobID: jobID)
-        try db.cachedStatement(sql: "INSERT INTO events (id, idempotency_key, call_id, received_at, body, response) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [eventID, record.idempotencyKey, record.callID, now, Data(record.body), response])
+        let insert = try RawStatement(db, sql: "INSERT INTO events (id, idempotency_key, call_id, received_at, body, response) VALUES (?, ?, ?, ?, ?, ?)")
+        try insert.bind(1, eventID)
+        try insert.bind(2, record.idempotencyKey)
+        try insert.bind(3, record.callID)
+        try insert.bind(4, now)
+        try insert.bind(5, blob: record.body)
+        try insert.bind(6, response)
+        try insert.execute()
         return IntakeReceipt(eventID: eventID, jobID: jobID, duplicate: false, response: response, handedOff: handedOff)
     }
 
@@ -89,16 +96,28 @@ extension SQLiteQueueStore {
     /// is added, which waits while the call has a job in flight.
     static func enqueue(callID: String, outcome: String, rule: String?, eventID: Int64, now: Int64, ids: inout RowIDs, in db: Database) throws -> Int64 {
         if let pending = try pendingJobID(callID: callID, in: db) {
-            try db.cachedStatement(sql: "UPDATE jobs SET outcome = ?, rule = ?, event_id = ?, created_at = ?, updated_at = ? WHERE id = ?")
-                .execute(arguments: [outcome, rule, eventID, now, now, pending])
+            let update = try RawStatement(db, sql: "UPDATE jobs SET outcome = ?1, rule = ?2, event_id = ?3, created_at = ?4, updated_at = ?4 WHERE id = ?5")
+            try update.bind(1, outcome)
+            try update.bind(2, rule)
+            try update.bind(3, eventID)
+            try update.bind(4, now)
+            try update.bind(5, pending)
+            try update.execute()
             return pending
         }
         let jobID = ids.job
         ids.job += 1
-        try db.cachedStatement(sql: """
+        let insert = try RawStatement(db, sql: """
             INSERT INTO jobs (id, call_id, outcome, rule, event_id, state, attempts, next_attempt_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
-            """).execute(arguments: [jobID, callID, outcome, rule, eventID, now, now, now])
+            VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6, ?6)
+            """)
+        try insert.bind(1, jobID)
+        try insert.bind(2, callID)
+        try insert.bind(3, outcome)
+        try insert.bind(4, rule)
+        try insert.bind(5, eventID)
+        try insert.bind(6, now)
+        try insert.execute()
         return jobID
     }
 
@@ -111,21 +130,34 @@ extension SQLiteQueueStore {
             leaseOwner: room.handoff.owner, leaseExpiresAt: room.now + room.handoff.leaseMillis
         )
         ids.job += 1
-        try db.cachedStatement(sql: """
+        let insert = try RawStatement(db, sql: """
             INSERT INTO jobs (id, call_id, outcome, rule, event_id, state, attempts, next_attempt_at, created_at, updated_at, lease_owner, lease_expires_at)
-            VALUES (?, ?, ?, ?, ?, 'in_flight', 0, ?, ?, ?, ?, ?)
-            """).execute(arguments: [job.id, callID, outcome, rule, eventID, room.now, room.now, room.now, job.leaseOwner, job.leaseExpiresAt])
+            VALUES (?1, ?2, ?3, ?4, ?5, 'in_flight', 0, ?6, ?6, ?6, ?7, ?8)
+            """)
+        try insert.bind(1, job.id)
+        try insert.bind(2, callID)
+        try insert.bind(3, outcome)
+        try insert.bind(4, rule)
+        try insert.bind(5, eventID)
+        try insert.bind(6, room.now)
+        try insert.bind(7, job.leaseOwner)
+        try insert.bind(8, job.leaseExpiresAt)
+        try insert.execute()
         return job
     }
 
     /// The call's pending job, if it has one (there is at most one).
     static func pendingJobID(callID: String, in db: Database) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM jobs WHERE call_id = ? AND state = 'pending'"), arguments: [callID])
+        let pending = try RawStatement(db, sql: "SELECT id FROM jobs WHERE call_id = ? AND state = 'pending'")
+        try pending.bind(1, callID)
+        return try pending.step() ? pending.int64(0) : nil
     }
 
     /// Whether the call has a job pending or in flight.
     static func hasJob(callID: String, in db: Database) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: hasJobQuery), arguments: [callID]) ?? true
+        let query = try RawStatement(db, sql: hasJobQuery)
+        try query.bind(1, callID)
+        return try query.step() ? query.int64(0) != 0 : true
     }
 
     /// Two lookups, each matching one partial index on `call_id` exactly: with `state IN (...)`
