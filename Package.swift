@@ -98,7 +98,12 @@ let package = Package(
         .testTarget(name: "OutcomeEngineTests", dependencies: ["OutcomeEngine"]),
         .testTarget(
             name: "OutcomeDaemonTests",
-            dependencies: ["OutcomeDaemon", "OutcomeEngine", "OutcomeFuzzing", "TestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "OutcomeDaemon", "OutcomeEngine", "OutcomeFuzzing", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ],
             exclude: ["Vectors"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["outcomed", "outcome-api-mock", "OutcomeDaemon", "TestSupport"]),

@@ -10,6 +10,11 @@ struct JSONParserTests {
         ]))
     }
 
+    @Test func aRepeatedMemberKeepsItsLastValueAndNonASCIITextIsKept() throws {
+        let value = try JSONParser().parse(#"{"a": 1, "b": "Zoë 😀", "a": 2, "c": "plain", "a": 3}"#)
+        #expect(value == .object(["a": .number(3), "b": .string("Zoë 😀"), "c": .string("plain")]))
+    }
+
     @Test func decodesSurrogatePairs() throws {
         #expect(try JSONParser().parse(#""\ud83d\ude00""#) == .string("😀"))
     }

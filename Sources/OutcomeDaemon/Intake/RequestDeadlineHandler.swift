@@ -24,7 +24,7 @@ final class RequestDeadlineHandler: ChannelInboundHandler, RemovableChannelHandl
         case .head:
             deadline?.cancel()
             deadline = nil
-            due = .now() + timeout
+            due = context.eventLoop.now + timeout
         case .body:
             break
         case .end:

@@ -43,7 +43,8 @@ public final class IntakeWriter: Sendable {
 
     /// Commits `record` durably (with whatever else is waiting) and returns its receipt. With
     /// `eventLoop` (the sender's connection's), the caller resumes there, where its answer is
-    /// written, rather than on whichever thread the concurrency pool picks.
+    /// written, rather than on whichever thread the concurrency pool picks; the loop must outlive
+    /// the commit (the server's loops do), as a loop that has shut down drops the resumption.
     public func commit(_ record: IntakeRecord, resumingOn eventLoop: (any EventLoop)? = nil) async throws -> IntakeReceipt {
         try await withCheckedThrowingContinuation { continuation in
             let waiting = Waiting(record: record, continuation: continuation, arrived: .now, eventLoop: eventLoop)
@@ -62,14 +63,18 @@ public final class IntakeWriter: Sendable {
         }
     }
 
-    /// Runs where the store reports the commit (the embedded store: its writer's thread), so
-    /// the next batch is queued before the senders of this one are resumed.
+    /// Runs where the store reports the commit (the embedded store: its intake queue), so the
+    /// next batch is queued before the senders of this one are resumed.
     private func finish(_ batch: [Waiting], room: IntakeHandoff?, result: Result<IntakeCommit, any Error>) {
         // Committed jobs in flight are this instance's to send, whatever the answer below.
         if let room { handoff?.finish(room, handedOff: (try? result.get())?.handedOff ?? []) }
         let outcome = result.flatMap { commit -> Result<[IntakeReceipt], any Error> in
             // A commit into a deleted or replaced file is lost at the next restart: no 202 for it.
             if let problem = health?.fileProblem { return .failure(StoreError(path: store.location, reason: problem)) }
+            // Every sender gets an answer: a store that returned too few receipts failed the batch.
+            guard commit.receipts.count == batch.count else {
+                return .failure(StoreError(path: store.location, reason: "the commit returned \(commit.receipts.count) receipts for \(batch.count) events"))
+            }
             return .success(commit.receipts)
         }
         switch outcome {

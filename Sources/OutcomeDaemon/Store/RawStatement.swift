@@ -5,16 +5,21 @@ import GRDBSQLite
 /// per-event statements, where boxing each argument as a `DatabaseValue` and GRDB's hooks
 /// around every step took a fifth of the writer thread's CPU.
 ///
-/// Only for plain reads and writes inside a transaction GRDB opened (no transaction
-/// statements, no observers). A failed step throws the `DatabaseError` GRDB would.
+/// Only for plain reads and writes inside a transaction GRDB opened: the steps bypass GRDB's
+/// hooks, so no transaction observer hears them and an interrupt is a `DatabaseError`, not a
+/// `CancellationError`. A failed step throws the `DatabaseError` GRDB would; the statement is
+/// reset and stays usable (SQLite allows a reset after any error).
 struct RawStatement: ~Copyable {
+    /// Held so that the cache cannot finalize the handle while it is in use.
+    private let statement: Statement
     private let handle: SQLiteStatement
     private let connection: SQLiteConnection?
     private let sql: String
 
     /// Prepares `sql` once per connection (GRDB's statement cache) and resets it for a new run.
     init(_ db: Database, sql: String) throws {
-        handle = try db.cachedStatement(sql: sql).sqliteStatement
+        statement = try db.cachedStatement(sql: sql)
+        handle = statement.sqliteStatement
         connection = db.sqliteConnection
         self.sql = sql
         sqlite3_reset(handle)
@@ -39,7 +44,7 @@ struct RawStatement: ~Copyable {
     func bind(_ index: Int32, _ value: String?) throws {
         guard var value else { return try check(sqlite3_bind_null(handle, index)) }
         try value.withUTF8 { text in
-            try check(sqlite3_bind_text(handle, index, text.baseAddress, Int32(text.count), Self.transient))
+            try check(sqlite3_bind_text64(handle, index, text.baseAddress, UInt64(text.count), Self.transient, UInt8(SQLITE_UTF8)))
         }
     }
 
@@ -47,7 +52,7 @@ struct RawStatement: ~Copyable {
         try blob.withUnsafeBytes { bytes in
             // SQLite would read an empty buffer's null address as NULL, not as an empty blob.
             guard let address = bytes.baseAddress, !bytes.isEmpty else { return try check(sqlite3_bind_zeroblob(handle, index, 0)) }
-            try check(sqlite3_bind_blob(handle, index, address, Int32(bytes.count), Self.transient))
+            try check(sqlite3_bind_blob64(handle, index, address, UInt64(bytes.count), Self.transient))
         }
     }
 
@@ -69,6 +74,7 @@ struct RawStatement: ~Copyable {
         sqlite3_column_int64(handle, column)
     }
 
+    /// The column's text; NULL reads as empty (the columns read this way are NOT NULL).
     func string(_ column: Int32) -> String {
         guard let text = sqlite3_column_text(handle, column) else { return "" }
         return String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)

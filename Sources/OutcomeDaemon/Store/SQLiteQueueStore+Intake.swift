@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import OutcomeEngine
 
 /// Intake: events and the jobs they queue, committed in groups.
@@ -20,8 +21,9 @@ extension SQLiteQueueStore {
         try database.writeWithoutTransaction { db in
             let remaining = deadline - .now
             guard remaining > .zero else { throw StoreError(path: path, reason: "the store is locked by another process") }
-            try db.execute(sql: "PRAGMA busy_timeout = \(remaining.milliseconds)")
-            defer { try? db.execute(sql: "PRAGMA busy_timeout = \(busyTimeout.milliseconds)") }
+            // What `PRAGMA busy_timeout` sets, without compiling a new statement twice a commit.
+            sqlite3_busy_timeout(db.sqliteConnection, Int32(clamping: remaining.milliseconds))
+            defer { sqlite3_busy_timeout(db.sqliteConnection, Int32(clamping: busyTimeout.milliseconds)) }
             var commit = IntakeCommit(receipts: [])
             try db.inTransaction(.immediate) {
                 commit = try Self.record(records, now: now, handoff: handoff, in: db)

@@ -78,7 +78,7 @@ extension SQLiteQueueStore: QueueStore {
     }
 
     /// Commits on the store's intake queue and calls `completion` there: a commit it queues
-    /// runs next on the same thread.
+    /// starts as soon as `completion` returns, without waking another thread.
     public func commit(
         _ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?,
         completion: @escaping @Sendable (Result<IntakeCommit, any Error>) -> Void
