@@ -107,20 +107,13 @@ extension SQLiteQueueStore {
             try update.execute()
             return pending
         }
-        let jobID = ids.job
+        let job = Job(
+            id: ids.job, callID: callID, outcome: outcome, rule: rule, eventID: eventID, state: .pending, attempts: 0,
+            nextAttemptAt: now, lastStatus: nil, lastError: nil, createdAt: now, updatedAt: now, leaseOwner: nil, leaseExpiresAt: nil
+        )
         ids.job += 1
-        let insert = try RawStatement(db, sql: """
-            INSERT INTO jobs (id, call_id, outcome, rule, event_id, state, attempts, next_attempt_at, created_at, updated_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6, ?6)
-            """)
-        try insert.bind(1, jobID)
-        try insert.bind(2, callID)
-        try insert.bind(3, outcome)
-        try insert.bind(4, rule)
-        try insert.bind(5, eventID)
-        try insert.bind(6, now)
-        try insert.execute()
-        return jobID
+        try insert(job, in: db)
+        return job.id
     }
 
     /// Adds the call's job in flight, leased to the handoff's owner (the call has no job pending
@@ -132,20 +125,28 @@ extension SQLiteQueueStore {
             leaseOwner: room.handoff.owner, leaseExpiresAt: room.now + room.handoff.leaseMillis
         )
         ids.job += 1
-        let insert = try RawStatement(db, sql: """
-            INSERT INTO jobs (id, call_id, outcome, rule, event_id, state, attempts, next_attempt_at, created_at, updated_at, lease_owner, lease_expires_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, 'in_flight', 0, ?6, ?6, ?6, ?7, ?8)
-            """)
-        try insert.bind(1, job.id)
-        try insert.bind(2, callID)
-        try insert.bind(3, outcome)
-        try insert.bind(4, rule)
-        try insert.bind(5, eventID)
-        try insert.bind(6, room.now)
-        try insert.bind(7, job.leaseOwner)
-        try insert.bind(8, job.leaseExpiresAt)
-        try insert.execute()
+        try insert(job, in: db)
         return job
+    }
+
+    /// Adds a new job row: its id, times and lease as `job` has them, not yet attempted.
+    static func insert(_ job: Job, in db: Database) throws {
+        let statement = try RawStatement(db, sql: """
+            INSERT INTO jobs (id, call_id, outcome, rule, event_id, state, attempts, next_attempt_at, created_at, updated_at, lease_owner, lease_expires_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?11)
+            """)
+        try statement.bind(1, job.id)
+        try statement.bind(2, job.callID)
+        try statement.bind(3, job.outcome)
+        try statement.bind(4, job.rule)
+        try statement.bind(5, job.eventID)
+        try statement.bind(6, job.state.rawValue)
+        try statement.bind(7, job.nextAttemptAt)
+        try statement.bind(8, job.createdAt)
+        try statement.bind(9, job.updatedAt)
+        try statement.bind(10, job.leaseOwner)
+        try statement.bind(11, job.leaseExpiresAt)
+        try statement.execute()
     }
 
     /// The call's pending job, if it has one (there is at most one).
