@@ -27,7 +27,7 @@ public protocol QueueStore: AnyObject, Sendable, EventHistory {
     func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?) async throws -> IntakeCommit
 
     /// Commits as `commit(_:now:deadline:handoff:)` does, and calls `completion` with the
-    /// result. The embedded store calls it on its writer's thread, so that intake's next batch
+    /// result. The embedded store calls it on its intake queue, so that intake's next batch
     /// is queued there at once instead of after two thread hops.
     func commit(
         _ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?,
