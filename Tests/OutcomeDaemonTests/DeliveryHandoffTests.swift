@@ -9,25 +9,25 @@ struct DeliveryHandoffTests {
     @Test func intakeTakesTheWholeWindowWhileNothingIsDueAndHalfOfItWhileClaimsMayFindJobs() {
         var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
         _ = driver.round(at: 0, claimable: 3)
-        // The claim took all that was due: intake may fill the rest of the window of 16.
-        #expect(driver.scheduler.handoffRoom == 13 && driver.scheduler.leaseMillis == 45_000)
+        // The claim took all that was due: intake may fill the rest of the window of 32.
+        #expect(driver.scheduler.handoffRoom == 29 && driver.scheduler.leaseMillis == 45_000)
         #expect(driver.scheduler.releasesHandoffRoom)
-        driver.scheduler.adopted(8)
-        #expect(driver.scheduler.handoffRoom == 5)
+        driver.scheduler.adopted(16)
+        #expect(driver.scheduler.handoffRoom == 13)
         // Jobs were queued (a notification), and a claim fills its room: more may be due, so
         // intake's share is half the window, and claims keep the other half.
-        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).map(\.limit) == [5])
-        #expect(driver.scheduler.inFlight == 16 && driver.scheduler.handoffRoom == 0 && !driver.scheduler.releasesHandoffRoom)
-        for id in 1...4 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false, handedOff: true) }
-        #expect(driver.scheduler.handoffRoom == 4)
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).map(\.limit) == [13])
+        #expect(driver.scheduler.inFlight == 32 && driver.scheduler.handoffRoom == 0 && !driver.scheduler.releasesHandoffRoom)
+        for id in 1...8 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false, handedOff: true) }
+        #expect(driver.scheduler.handoffRoom == 8)
         // Claimed jobs that end free room for claims, not for intake beyond its half.
-        driver.scheduler.adopted(4)
-        for id in 5...8 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
-        #expect(driver.scheduler.handoffRoom == 0 && driver.scheduler.handedInFlight == 8)
+        driver.scheduler.adopted(8)
+        for id in 9...16 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
+        #expect(driver.scheduler.handoffRoom == 0 && driver.scheduler.handedInFlight == 16)
         // A claim that finds fewer jobs than it may take: nothing more is due, and intake may
         // use the whole window again.
-        #expect(DeliverySchedulerTests.claims(driver.round(at: 10, notified: true, claimable: 1)).map(\.limit) == [4])
-        #expect(driver.scheduler.handoffRoom == 3)
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 10, notified: true, claimable: 1)).map(\.limit) == [8])
+        #expect(driver.scheduler.handoffRoom == 7)
     }
 
     @Test func claimsLeaveRoomForAllThatIntakeMayStillHandOver() throws {
@@ -38,10 +38,10 @@ struct DeliveryHandoffTests {
         _ = driver.round(at: 0, nextDue: 0)
         Self.offer(driver.scheduler, to: handoff)
         let room = try #require(handoff.reserve(upTo: 5))
-        // Three offered and five reserved: a round claims only the other eight of the window.
-        #expect(handoff.outstanding == 8)
+        // Eleven offered and five reserved: a round claims only the other sixteen of the window.
+        #expect(handoff.outstanding == 16)
         driver.scheduler.promised(toIntake: handoff.outstanding)
-        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).map(\.limit) == [8])
+        #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).map(\.limit) == [16])
         // The commit hands over three jobs and gives two back to the offer: the window is full.
         handoff.finish(room, handedOff: (1...3).map(Self.job))
         driver.scheduler.adopted(handoff.take().count)
@@ -53,11 +53,11 @@ struct DeliveryHandoffTests {
     @Test func aDeliveredJobsRoomIsOfferedAgainAtOnceOnlyWhileIntakeMayUseTheWholeWindow() throws {
         var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
         let handoff = DeliveryHandoff(owner: "me", wake: {})
-        // Nothing is due: intake may fill the window of 16, and one commit does.
+        // Nothing is due: intake may fill the window of 32, and one commit does.
         _ = driver.round(at: 0)
         #expect(driver.scheduler.releasesHandoffRoom)
         Self.offer(driver.scheduler, to: handoff)
-        handoff.finish(try #require(handoff.reserve(upTo: 20)), handedOff: (1...16).map(Self.job))
+        handoff.finish(try #require(handoff.reserve(upTo: 40)), handedOff: (1...32).map(Self.job))
         driver.scheduler.adopted(handoff.take().count)
         #expect(handoff.reserve(upTo: 1) == nil)
         // Two are delivered: their room is offered at once, before a round records them.
@@ -71,7 +71,7 @@ struct DeliveryHandoffTests {
         #expect(DeliverySchedulerTests.claims(driver.round(at: 5, notified: true, claimable: 100)).isEmpty)
         #expect(!driver.scheduler.releasesHandoffRoom)
         Self.offer(driver.scheduler, to: handoff)
-        handoff.finish(next, handedOff: [Self.job(17), Self.job(18)])
+        handoff.finish(next, handedOff: [Self.job(33), Self.job(34)])
         driver.scheduler.adopted(handoff.take().count)
         for id in 1...2 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false, handedOff: true) }
         // A delivered job's room no longer goes back to intake, which holds more than its half:

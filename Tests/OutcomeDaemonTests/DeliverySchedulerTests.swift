@@ -57,25 +57,25 @@ struct DeliverySchedulerTests {
         #expect(actions == [
             .heartbeat,
             .prune(olderThan: 1_000_000 - 3_600_000),
-            .settle(results: [], claim: .init(limit: 16, leaseUntil: 1_045_000, probe: false)),
+            .settle(results: [], claim: .init(limit: 32, leaseUntil: 1_045_000, probe: false)),
             .wait(until: 1_000_300),
         ])
         // Half a second later: no heartbeat, no prune, a claim as a job was due at 300, and with
         // nothing more due, a sleep until the next heartbeat, a second after the last.
-        #expect(driver.round(at: 1_000_500) == [.settle(results: [], claim: .init(limit: 16, leaseUntil: 1_045_500, probe: false)), .wait(until: 1_001_000)])
+        #expect(driver.round(at: 1_000_500) == [.settle(results: [], claim: .init(limit: 32, leaseUntil: 1_045_500, probe: false)), .wait(until: 1_001_000)])
         #expect(driver.round(at: 1_001_000).first == .heartbeat)
     }
 
-    @Test func claimsFillAWindowOfFourJobsPerSlot() {
+    @Test func claimsFillAWindowOfEightJobsPerSlot() {
         var driver = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
-        // Three due of sixteen asked for: the queue is empty, so it sleeps (nothing is due).
+        // Three due of thirty-two asked for: the queue is empty, so it sleeps (nothing is due).
         var actions = driver.round(at: 0, claimable: 3)
-        #expect(Self.claims(actions).map(\.limit) == [16], "four PATCH slots, each with its next jobs in hand")
+        #expect(Self.claims(actions).map(\.limit) == [32], "four PATCH slots, each with its next jobs in hand")
         #expect(actions.last == .wait(until: 1000))
-        actions = driver.round(at: 1, notified: true, claimable: 13)
-        #expect(Self.claims(actions).map(\.limit) == [13])
+        actions = driver.round(at: 1, notified: true, claimable: 29)
+        #expect(Self.claims(actions).map(\.limit) == [29])
         #expect(actions.last == .wait(until: 1000), "full: it waits for an attempt to end, or the next heartbeat")
-        #expect(driver.scheduler.inFlight == 16)
+        #expect(driver.scheduler.inFlight == 32)
         // A slot's worth of attempts end: their results are recorded with the next claim, in one settle.
         for id in 7...10 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
         actions = driver.round(at: 2, claimable: 4)
@@ -134,7 +134,7 @@ struct DeliverySchedulerTests {
         // It succeeds: the circuit closes and the full concurrency comes back.
         #expect(driver.scheduler.recordSuccess() == .closed)
         driver.scheduler.finished(.done(jobID: 10, status: 200), probe: true)
-        #expect(Self.claims(driver.round(at: 5030, claimable: 10)).map(\.limit) == [16])
+        #expect(Self.claims(driver.round(at: 5030, claimable: 10)).map(\.limit) == [32])
     }
 
     @Test func aStoreThatCannotRecordResultsStopsClaimsUntilItCanAgain() {
@@ -156,7 +156,7 @@ struct DeliverySchedulerTests {
         actions = driver.round(at: time, claimable: 1)
         #expect(actions.contains(.settle(results: [.done(jobID: 1, status: 200)], claim: nil)))
         #expect(driver.scheduler.unrecorded == 0)
-        #expect(Self.claims(driver.round(at: time + 1, claimable: 1)).map(\.limit) == [7])
+        #expect(Self.claims(driver.round(at: time + 1, claimable: 1)).map(\.limit) == [15])
     }
 
     @Test func aFailedClaimWithNothingToRecordIsTriedAgainASecondLater() {
@@ -164,7 +164,7 @@ struct DeliverySchedulerTests {
         for round in 0..<5 {
             let time = Int64(round) * 1000
             let actions = driver.round(at: time, due: nil)
-            #expect(Self.claims(actions).map(\.limit) == [8], "round \(round): a claim without results is never held back")
+            #expect(Self.claims(actions).map(\.limit) == [16], "round \(round): a claim without results is never held back")
             #expect(actions.last == .wait(until: time + 1000))
         }
     }
@@ -202,22 +202,22 @@ struct DeliverySchedulerTests {
 
     @Test func aReloadChangesConcurrencyAndRateBetweenRounds() {
         var driver = Driver(Self.settings(concurrency: 2), drainTimeout: .seconds(10))
-        #expect(Self.claims(driver.round(at: 0)).map(\.limit) == [8])
+        #expect(Self.claims(driver.round(at: 0)).map(\.limit) == [16])
         // A reload wakes the worker as intake does.
-        #expect(Self.claims(driver.round(at: 10, settings: Self.settings(concurrency: 6), notified: true)).map(\.limit) == [24])
+        #expect(Self.claims(driver.round(at: 10, settings: Self.settings(concurrency: 6), notified: true)).map(\.limit) == [48])
         #expect(Self.claims(driver.round(at: 20, settings: Self.settings(concurrency: 6, rateLimit: 3), notified: true)).map(\.limit) == [3])
     }
 
     @Test func resultsOfARoundThatCanClaimNothingWaitForTheNextClaim() {
         var driver = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
-        #expect(Self.claims(driver.round(at: 0, claimable: 2)).map(\.limit) == [16])
+        #expect(Self.claims(driver.round(at: 0, claimable: 2)).map(\.limit) == [32])
         // Two PATCHes end; nothing was queued since the claim that found only two jobs.
         driver.scheduler.finished(.done(jobID: 1, status: 200), probe: false)
         driver.scheduler.finished(.done(jobID: 2, status: 200), probe: false)
         #expect(driver.round(at: 5) == [.wait(until: 20)], "no store call: the results wait \(DeliveryScheduler.resultDelay) ms")
         // Intake queues a job: one settle records both results and claims it.
         var actions = driver.round(at: 12, notified: true, claimable: 1)
-        #expect(actions.contains(.settle(results: [.done(jobID: 1, status: 200), .done(jobID: 2, status: 200)], claim: .init(limit: 16, leaseUntil: 45_012, probe: false))))
+        #expect(actions.contains(.settle(results: [.done(jobID: 1, status: 200), .done(jobID: 2, status: 200)], claim: .init(limit: 32, leaseUntil: 45_012, probe: false))))
         // Its PATCH ends and nothing more is queued: the result is recorded alone, 20 ms on.
         driver.scheduler.finished(.done(jobID: 3, status: 200), probe: false)
         #expect(driver.round(at: 13) == [.wait(until: 32)])
@@ -231,13 +231,13 @@ struct DeliverySchedulerTests {
         // A retry is due at 300: the round at 300 claims, the one at 200 does not.
         _ = driver.round(at: 0, nextDue: 300)
         #expect(Self.claims(driver.round(at: 200)).isEmpty)
-        #expect(Self.claims(driver.round(at: 300, nextDue: nil)).map(\.limit) == [4])
+        #expect(Self.claims(driver.round(at: 300, nextDue: nil)).map(\.limit) == [8])
         // Nothing is due: only the heartbeat's round, a second after the last, claims (a job
         // that another process made due, such as `outcomed queue retry`).
         #expect(Self.claims(driver.round(at: 999)).isEmpty)
         let actions = driver.round(at: 1000)
         #expect(actions.first == .heartbeat)
-        #expect(Self.claims(actions).map(\.limit) == [4])
+        #expect(Self.claims(actions).map(\.limit) == [8])
     }
 
     @Test func aJobDueButNotClaimedIsClaimedAgainRightAfterResultsAreRecorded() {
@@ -248,13 +248,13 @@ struct DeliverySchedulerTests {
         driver.scheduler.finished(.done(jobID: 1, status: 200), probe: false)
         let actions = driver.round(at: 10, notified: true, claimable: 0, nextDue: 5)
         #expect(actions.last == .wait(until: 10), "the next round comes at once")
-        #expect(Self.claims(driver.round(at: 11, claimable: 1)).map(\.limit) == [4])
+        #expect(Self.claims(driver.round(at: 11, claimable: 1)).map(\.limit) == [8])
     }
 
     @Test func withJobsWaitingBehindEverySlotAClaimWaitsForASlotsWorthOfRoom() {
         var driver = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
-        #expect(Self.claims(driver.round(at: 0, claimable: 100)).map(\.limit) == [16])
-        // Three PATCHes end: twelve claimed jobs still wait behind four slots, so no claim yet.
+        #expect(Self.claims(driver.round(at: 0, claimable: 100)).map(\.limit) == [32])
+        // Three PATCHes end: twenty-eight claimed jobs still wait behind four slots, so no claim yet.
         for id in 1...3 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
         #expect(Self.claims(driver.round(at: 5, claimable: 100)).isEmpty)
         // The fourth makes room for one job per slot: one claim for all four.
@@ -266,6 +266,6 @@ struct DeliverySchedulerTests {
         var small = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
         _ = small.round(at: 0, claimable: 3)
         small.scheduler.finished(.done(jobID: 1, status: 200), probe: false)
-        #expect(Self.claims(small.round(at: 5, notified: true, claimable: 1)).map(\.limit) == [14])
+        #expect(Self.claims(small.round(at: 5, notified: true, claimable: 1)).map(\.limit) == [30])
     }
 }

@@ -140,13 +140,23 @@ struct DeliveryScheduler: Sendable {
         retentionMillis = settings.retention.milliseconds
     }
 
-    /// Jobs claimed and not yet finished, per PATCH slot: each slot has its next jobs in hand
-    /// when a PATCH ends, so a round (one store transaction) need not come between two PATCHes.
-    static let jobsPerSlot = 4
+    /// Jobs claimed or handed over and not yet finished, per PATCH slot: each slot has its next
+    /// jobs in hand when a PATCH ends, so a round (one store transaction) need not come between
+    /// two PATCHes; and intake's commits still find room while a round catches up with the
+    /// PATCHes that ended during its store call.
+    static let jobsPerSlot = 8
 
-    /// A claimed job waits for at most `jobsPerSlot - 1` PATCHes of its lane before its own.
+    /// A lease covers a wait for a slot of up to three timeouts (`laneWaitLimit`), the PATCH's
+    /// own timeout, and 5 s for the store call that claimed the job and for clock drift.
     static func leaseMillis(_ settings: DeliverySettings) -> Int64 {
-        Int64(jobsPerSlot) * settings.timeout.milliseconds + 5000
+        4 * settings.timeout.milliseconds + 5000
+    }
+
+    /// The longest a job may wait for a PATCH slot: after it, the job goes back to pending
+    /// unsent, as its lease could end before its PATCH does (the window holds more jobs than
+    /// the lease covers when every PATCH takes its whole timeout).
+    static func laneWaitLimit(_ settings: DeliverySettings) -> Int64 {
+        3 * settings.timeout.milliseconds
     }
 
     /// Jobs claimed and not yet finished.
