@@ -13,8 +13,12 @@ import ServiceLifecycle
 /// shutdown announcer come last so that they stop first.
 public enum Daemon {
     /// Runs Swift Concurrency on the server's event loops, so a request is handled without
-    /// hopping between NIO's threads and the global pool. Call it from `main`, before any task.
-    public static func runConcurrencyOnEventLoops() {
+    /// hopping between NIO's threads and the global pool, where the runtime allows it; returns
+    /// whether it does. The release binary links the Swift runtime statically, which keeps the
+    /// hook this needs private, so there tasks stay on the global pool (README, performance).
+    /// Call it from `main`, before any task.
+    @discardableResult
+    public static func runConcurrencyOnEventLoops() -> Bool {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
