@@ -10,7 +10,7 @@ struct DeliveryHandoffTests {
         var driver = Driver(DeliverySchedulerTests.settings(concurrency: 4))
         _ = driver.round(at: 0, claimable: 3)
         // The claim took all that was due: intake may fill the rest of the window of 32.
-        #expect(driver.scheduler.handoffRoom == 29 && driver.scheduler.leaseMillis == 45_000)
+        #expect(driver.scheduler.handoffRoom == 29 && driver.scheduler.leaseMillis == 85_000)
         #expect(driver.scheduler.releasesHandoffRoom)
         driver.scheduler.adopted(16)
         #expect(driver.scheduler.handoffRoom == 13)

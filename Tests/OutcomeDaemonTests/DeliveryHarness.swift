@@ -46,11 +46,9 @@ final class DeliveryHarness: @unchecked Sendable {
     }
 
     /// Runs a worker while `body` runs, then shuts it down.
-    func withWorker<T>(
-        releasingInFlightAtStart: Bool = true, logger: Logger = Logger(label: "worker"), _ body: (DeliveryWorker) async throws -> T
-    ) async throws -> T {
+    func withWorker<T>(releasingInFlightAtStart: Bool = true, _ body: (DeliveryWorker) async throws -> T) async throws -> T {
         let worker = DeliveryWorker(
-            store: store, client: client, settings: settings, logger: logger, releasesInFlightAtStart: releasingInFlightAtStart
+            store: store, client: client, settings: settings, logger: Logger(label: "worker"), releasesInFlightAtStart: releasingInFlightAtStart
         )
         let task = Task { try await worker.run() }
         do {

@@ -57,12 +57,12 @@ struct DeliverySchedulerTests {
         #expect(actions == [
             .heartbeat,
             .prune(olderThan: 1_000_000 - 3_600_000),
-            .settle(results: [], claim: .init(limit: 32, leaseUntil: 1_045_000, probe: false)),
+            .settle(results: [], claim: .init(limit: 32, leaseUntil: 1_085_000, probe: false)),
             .wait(until: 1_000_300),
         ])
         // Half a second later: no heartbeat, no prune, a claim as a job was due at 300, and with
         // nothing more due, a sleep until the next heartbeat, a second after the last.
-        #expect(driver.round(at: 1_000_500) == [.settle(results: [], claim: .init(limit: 32, leaseUntil: 1_045_500, probe: false)), .wait(until: 1_001_000)])
+        #expect(driver.round(at: 1_000_500) == [.settle(results: [], claim: .init(limit: 32, leaseUntil: 1_085_500, probe: false)), .wait(until: 1_001_000)])
         #expect(driver.round(at: 1_001_000).first == .heartbeat)
     }
 
@@ -79,7 +79,7 @@ struct DeliverySchedulerTests {
         // A slot's worth of attempts end: their results are recorded with the next claim, in one settle.
         for id in 7...10 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
         actions = driver.round(at: 2, claimable: 4)
-        #expect(actions.contains(.settle(results: (7...10).map { .done(jobID: Int64($0), status: 200) }, claim: .init(limit: 4, leaseUntil: 45_002, probe: false))))
+        #expect(actions.contains(.settle(results: (7...10).map { .done(jobID: Int64($0), status: 200) }, claim: .init(limit: 4, leaseUntil: 85_002, probe: false))))
         #expect(driver.scheduler.unrecorded == 0)
     }
 
@@ -129,7 +129,7 @@ struct DeliverySchedulerTests {
         #expect(Self.claims(driver.round(at: 5009, notified: true, claimable: 10)).isEmpty)
         // The pause is over: one probe, and nothing else while it is out.
         actions = driver.round(at: 5010, claimable: 10)
-        #expect(Self.claims(actions) == [.init(limit: 1, leaseUntil: 50_010, probe: true)])
+        #expect(Self.claims(actions) == [.init(limit: 1, leaseUntil: 90_010, probe: true)])
         #expect(Self.claims(driver.round(at: 5020, notified: true, claimable: 10)).isEmpty)
         // It succeeds: the circuit closes and the full concurrency comes back.
         #expect(driver.scheduler.recordSuccess() == .closed)
@@ -217,7 +217,7 @@ struct DeliverySchedulerTests {
         #expect(driver.round(at: 5) == [.wait(until: 20)], "no store call: the results wait \(DeliveryScheduler.resultDelay) ms")
         // Intake queues a job: one settle records both results and claims it.
         var actions = driver.round(at: 12, notified: true, claimable: 1)
-        #expect(actions.contains(.settle(results: [.done(jobID: 1, status: 200), .done(jobID: 2, status: 200)], claim: .init(limit: 32, leaseUntil: 45_012, probe: false))))
+        #expect(actions.contains(.settle(results: [.done(jobID: 1, status: 200), .done(jobID: 2, status: 200)], claim: .init(limit: 32, leaseUntil: 85_012, probe: false))))
         // Its PATCH ends and nothing more is queued: the result is recorded alone, 20 ms on.
         driver.scheduler.finished(.done(jobID: 3, status: 200), probe: false)
         #expect(driver.round(at: 13) == [.wait(until: 32)])
@@ -254,14 +254,14 @@ struct DeliverySchedulerTests {
     @Test func withJobsWaitingBehindEverySlotAClaimWaitsForASlotsWorthOfRoom() {
         var driver = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
         #expect(Self.claims(driver.round(at: 0, claimable: 100)).map(\.limit) == [32])
-        // Three PATCHes end: twenty-eight claimed jobs still wait behind four slots, so no claim yet.
+        // Three PATCHes end: twenty-nine claimed jobs are still in hand for four slots, so no claim yet.
         for id in 1...3 { driver.scheduler.finished(.done(jobID: Int64(id), status: 200), probe: false) }
         #expect(Self.claims(driver.round(at: 5, claimable: 100)).isEmpty)
         // The fourth makes room for one job per slot: one claim for all four.
         driver.scheduler.finished(.done(jobID: 4, status: 200), probe: false)
         let actions = driver.round(at: 6, claimable: 100)
         #expect(Self.claims(actions).map(\.limit) == [4])
-        #expect(actions.contains(.settle(results: (1...4).map { .done(jobID: Int64($0), status: 200) }, claim: .init(limit: 4, leaseUntil: 45_006, probe: false))))
+        #expect(actions.contains(.settle(results: (1...4).map { .done(jobID: Int64($0), status: 200) }, claim: .init(limit: 4, leaseUntil: 85_006, probe: false))))
         // With no more than one job per slot in hand, any room is claimed at once.
         var small = Driver(Self.settings(concurrency: 4), drainTimeout: .seconds(10))
         _ = small.round(at: 0, claimable: 3)

@@ -169,27 +169,6 @@ struct DeliveryTests {
         #expect(stats["overlaps"] as? Int == 0)
     }
 
-    @Test func aJobThatWaitedForASlotUntilItsLeaseCouldEndGoesBackUnsentAndIsSentOnce() async throws {
-        let mock = try await MockServer()
-        // A lease covers three timeouts of waiting (900 ms here); eight jobs per slot, each PATCH
-        // taking 200 ms, keep the last of one claim waiting about 1.4 s.
-        let harness = try DeliveryHarness(mock: mock, timeout: .milliseconds(300))
-        harness.settings.concurrency = 1
-        _ = try await mock.control("POST", "/-/delay", ["delay_ms": 200])
-        let receipts = try (0..<10).map { try harness.enqueue("call-wait-\($0)", "interested") }
-        let log = CapturedLog()
-        try await harness.withWorker(logger: log.logger()) { _ in
-            try await harness.waitUntil(timeout: .seconds(30)) { try await harness.jobs(receipts.map(\.jobID)).allSatisfy { $0?.state == .done } }
-        }
-        let putBack = log.all.filter { $0.contains("retry_scheduled") && $0.contains("waited for a PATCH slot") }
-        #expect(!putBack.isEmpty, "the jobs at the back of the claim went back to pending unsent")
-        let jobs = try await harness.jobs(receipts.map(\.jobID))
-        #expect(jobs.allSatisfy { $0?.attempts == 1 }, "going back unsent is not charged")
-        let stats = try await mock.control("GET", "/-/stats")
-        #expect(stats["requests"] as? Int == 10, "each job was sent once")
-        #expect(stats["overlaps"] as? Int == 0)
-    }
-
     @Test func aDecisionWhileTheCallIsInFlightWaitsAndWins() async throws {
         let mock = try await MockServer()
         let harness = try DeliveryHarness(mock: mock)

@@ -146,17 +146,9 @@ struct DeliveryScheduler: Sendable {
     /// PATCHes that ended during its store call.
     static let jobsPerSlot = 8
 
-    /// A lease covers a wait for a slot of up to three timeouts (`laneWaitLimit`), the PATCH's
-    /// own timeout, and 5 s for the store call that claimed the job and for clock drift.
+    /// A claimed job waits for at most `jobsPerSlot - 1` PATCHes of its lane before its own.
     static func leaseMillis(_ settings: DeliverySettings) -> Int64 {
-        4 * settings.timeout.milliseconds + 5000
-    }
-
-    /// The longest a job may wait for a PATCH slot: after it, the job goes back to pending
-    /// unsent, as its lease could end before its PATCH does (the window holds more jobs than
-    /// the lease covers when every PATCH takes its whole timeout).
-    static func laneWaitLimit(_ settings: DeliverySettings) -> Int64 {
-        3 * settings.timeout.milliseconds
+        Int64(jobsPerSlot) * settings.timeout.milliseconds + 5000
     }
 
     /// Jobs claimed and not yet finished.

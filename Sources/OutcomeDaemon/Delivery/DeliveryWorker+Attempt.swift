@@ -46,13 +46,6 @@ extension DeliveryWorker {
             return .release(jobID: job.id, status: nil, error: "interrupted by shutdown", nextAttemptAt: now)
         case .paused:
             return .release(jobID: job.id, status: nil, error: "not sent: delivery paused by the circuit breaker", nextAttemptAt: now)
-        case .waitedTooLong:
-            let reason = "not sent: it waited for a PATCH slot until its lease could end before its PATCH"
-            metadata["event"] = "retry_scheduled"
-            metadata["retry_in_s"] = "0"
-            metadata["error"] = "\(reason)"
-            logger.warning("retry_scheduled", metadata: metadata)
-            return .release(jobID: job.id, status: nil, error: reason, nextAttemptAt: now)
         case .dryRun:
             OutcomedMetrics.delivery(result: "done", status: nil, duration: nil)
             metadata["event"] = "would_patch"

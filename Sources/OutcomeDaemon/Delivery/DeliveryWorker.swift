@@ -15,8 +15,6 @@ public final class DeliveryWorker: Service, Sendable {
         case cancelled
         /// Not sent: the circuit opened while the job waited for a slot.
         case paused
-        /// Not sent: the job waited for a slot until its lease could end before its PATCH.
-        case waitedTooLong
         case dryRun
     }
 
@@ -126,14 +124,14 @@ public final class DeliveryWorker: Service, Sendable {
     /// A lane that ends a PATCH starts the next waiting job at once, without a round of the
     /// loop, so a store busy with intake's commits does not hold PATCHes back.
     struct Lanes: Sendable {
-        var waiting: [(job: Job, probe: Bool, handedOff: Bool, queuedAt: Int64)] = []
+        var waiting: [(job: Job, probe: Bool, handedOff: Bool)] = []
         var busy = 0
     }
 
     /// PATCHes waiting jobs one after another until none waits; a job whose turn comes while the
     /// circuit is open (it was claimed before) or at shutdown goes back uncharged instead.
     private func runLane() async {
-        while let (job, probe, handedOff, queuedAt) = lanes.withLock({ lanes -> (Job, Bool, Bool, Int64)? in
+        while let (job, probe, handedOff) = lanes.withLock({ lanes -> (Job, Bool, Bool)? in
             guard !lanes.waiting.isEmpty else {
                 lanes.busy -= 1
                 return nil
@@ -141,15 +139,12 @@ public final class DeliveryWorker: Service, Sendable {
             return lanes.waiting.removeFirst()
         }) {
             let attempt: Attempt
-            let current = settings.withLock { $0 }
             if stopping.load(ordering: .relaxed) || Task.isCancelled {
                 attempt = .cancelled
             } else if circuitOpen.load(ordering: .relaxed) && !probe {
                 attempt = .paused
-            } else if now() - queuedAt > DeliveryScheduler.laneWaitLimit(current) {
-                attempt = .waitedTooLong
             } else {
-                attempt = await self.attempt(job, settings: current)
+                attempt = await self.attempt(job, settings: settings.withLock { $0 })
             }
             // Released before the result is queued: a round in between still counts the job in flight.
             if handedOff, case .response(let response) = attempt, (200..<300).contains(response.status) { handoff.release() }
@@ -160,9 +155,8 @@ public final class DeliveryWorker: Service, Sendable {
 
     /// Queues jobs for the lanes, starting lanes while fewer than `concurrency` are busy.
     private func start(_ jobs: [Job], probe: Bool, handedOff: Bool, concurrency: Int, group: inout DiscardingTaskGroup) {
-        let queuedAt = now()
         let starting = lanes.withLock { lanes in
-            lanes.waiting += jobs.map { ($0, probe, handedOff, queuedAt) }
+            lanes.waiting += jobs.map { ($0, probe, handedOff) }
             let starting = max(0, min(lanes.waiting.count, concurrency - lanes.busy))
             lanes.busy += starting
             return starting
