@@ -31,7 +31,8 @@ struct QueueStoreContractPostgresTests {
 
     /// A prepared statement's generic plan is made once per connection, perhaps while the tables
     /// are young: made there with the planner's defaults, it read every row once they were big
-    /// (intake's duplicate lookup scanned all events). outcomed's connections plan index reads.
+    /// (intake's duplicate lookup scanned all events). outcomed's connections plan index reads,
+    /// also for intake's statement, which runs inside a procedure and keeps its plan there.
     @Test func plansMadeWhileTheTablesWereYoungStillReadThroughIndexesOnceTheyAreBig() async throws {
         try await PostgresTestDatabase.withDatabase { database in
             let url = try PostgresURL(database.location + "?sslmode=disable")
@@ -59,24 +60,32 @@ struct QueueStoreContractPostgresTests {
                     INSERT INTO jobs (call_id, outcome, event_id, state, attempts, next_attempt_at, created_at, updated_at)
                     SELECT 'big-' || g, 'interested', g, 'done', 1, 0, 0, 0 FROM generate_series(1, 30000) g
                     """)
-                let names = [IntakeStatement.name, DeliveryRoundStatement.name]
                 let generic = try await client.query("""
-                    SELECT name, generic_plans FROM pg_prepared_statements WHERE name = ANY(\(names)) ORDER BY name
-                    """).collect().map { try $0.decode((String, Int64).self) }
-                #expect(generic.map(\.0) == names)
-                #expect(generic.allSatisfy { $0.1 > 0 }, "each statement runs its cached generic plan: \(generic)")
-                let intake = try await Self.plan(client, """
-                    EXPLAIN EXECUTE \(unescaped: IntakeStatement.name)('1000ms', '1050ms', ARRAY['k'], ARRAY['c'], ARRAY['\\x00'::bytea], ARRAY['h'],
-                                                      ARRAY['t'], ARRAY['interested'], ARRAY['lead'], ARRAY[true], ARRAY[true], 'o', 1, 60000, ARRAY[true])
-                    """)
+                    SELECT generic_plans FROM pg_prepared_statements WHERE name = \(DeliveryRoundStatement.name)
+                    """).collect().map { try $0.decode(Int64.self) }
+                #expect(generic.count == 1 && generic.allSatisfy { $0 > 0 }, "the round runs its cached generic plan: \(generic)")
                 let round = try await Self.plan(client, """
                     EXPLAIN EXECUTE \(unescaped: DeliveryRoundStatement.name)('o', ARRAY[1]::bigint[], ARRAY['done'], ARRAY[200]::bigint[], ARRAY[true], ARRAY[''], 4, 60000)
                     """)
-                for (name, plan) in [("intake", intake), ("round", round)] {
-                    #expect(!plan.contains("Seq Scan"), "\(name) reads a whole table:\n\(plan)")
-                }
+                #expect(!round.contains("Seq Scan"), "the round reads a whole table:\n\(round)")
+                // Intake's statement runs in a procedure, which EXPLAIN cannot show: count whole-table reads instead.
+                let before = try await Self.sequentialScans(client)
+                let commit = try await store.commit(
+                    [Contract.record("grown-1", call: "big-7"), Contract.record("grown-2", call: "grown-2")], now: WallClock.milliseconds(),
+                    deadline: nil, handoff: IntakeHandoff(owner: "o", limit: 2, leaseMillis: 60_000)
+                )
+                #expect(commit.receipts.count == 2 && commit.handedOff.count == 2)
+                #expect(try await Self.sequentialScans(client) == before, "intake read a whole table")
             }
         }
+    }
+
+    /// Whole-table reads of `events` and `jobs` so far, this connection's included.
+    static func sequentialScans(_ client: PostgresClient) async throws -> [Int64] {
+        try await client.query("SELECT pg_stat_force_next_flush()")
+        return try await client.query("""
+            SELECT seq_scan FROM pg_stat_user_tables WHERE relname IN ('events', 'jobs') ORDER BY relname
+            """).collect().map { try $0.decode(Int64.self) }
     }
 
     /// The plan of an `EXPLAIN`, one line per row.
@@ -206,24 +215,6 @@ struct QueueStoreContractPostgresTests {
                 #expect(try await Contract.job(store, try #require(receipt.jobID)).state == .pending)
             }
             #expect(try await Contract.job(store, old).leaseOwner == "intruder")
-        }
-    }
-
-    @Test func jobsHandedOffByACommitThatCouldNotBeConfirmedGoBackToPending() async throws {
-        try await PostgresTestDatabase.withDatabase { database in
-            let store = Contract.postgresStore(database.client, database)
-            try await store.migrate()
-            let commit = try await store.commit(
-                [Contract.record("k1", call: "c1"), Contract.record("k2", call: "c2")], now: WallClock.milliseconds(),
-                deadline: nil, handoff: IntakeHandoff(owner: "a", limit: 2, leaseMillis: 60_000)
-            )
-            #expect(commit.handedOff.count == 2)
-            let newer = try await Contract.queue(store, "k3", call: "c2", outcome: "callback")
-            await store.releaseUnconfirmed(commit.handedOff, owner: "a")
-            let (c1, c2) = (try await Contract.job(store, commit.handedOff[0].id), try await Contract.job(store, commit.handedOff[1].id))
-            #expect(c1.state == .pending && c1.leaseOwner == nil && c1.lastError == "its intake commit could not be confirmed")
-            #expect(c2.state == .done && c2.lastError == "superseded by a later decision", "c2 has a newer decision pending")
-            #expect(try await Contract.claim(store, "b").map(\.id).sorted() == [c1.id, newer].sorted())
         }
     }
 

@@ -105,5 +105,6 @@ struct PostgresMigration: Sendable {
             $$
             """,
         ]),
+        PostgresMigration(version: 6, name: "intake as a procedure that commits before it answers", statements: [intakeProcedure]),
     ]
 }

@@ -1,76 +1,37 @@
 import NIOCore
 import OutcomeEngine
 import PostgresNIO
-import Synchronization
 
 /// Intake: events and the jobs they queue, committed in groups.
 extension PostgresQueueStore {
-    /// Commits records in one statement, which is its own transaction: each event is stored and
-    /// its decision queued, or found to be a duplicate, also of an event another instance stores
-    /// at the same moment. Waits for a connection, a lock or a statement at most until `deadline`.
-    /// A handoff that meets a call another instance put in flight meanwhile is given up, and the
-    /// batch committed with its jobs pending.
-    ///
-    /// When the statement ran but its commit cannot be confirmed, the commit fails, and the jobs
-    /// it handed off, if they were committed, go back to pending for any instance to claim.
+    /// Commits records in one statement, a procedure that commits before it answers: each event
+    /// is stored and its decision queued, or found to be a duplicate, also of an event another
+    /// instance stores at the same moment. Waits for a connection, a lock or a statement at most
+    /// until `deadline`. A handoff that meets a call another instance put in flight meanwhile is
+    /// given up, and the batch committed with its jobs pending.
     public func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?) async throws -> IntakeCommit {
         guard !records.isEmpty else { return IntakeCommit(receipts: []) }
         let deadline = deadline ?? .now + busyTimeout
-        let unconfirmed = Mutex<[Job]>([])
-        do {
-            return try await withSession(until: deadline) { session in
-                var tries = 1
-                var handoff = handoff
-                while true {
-                    let remaining = deadline - .now
-                    guard remaining > .zero else { throw PostgresStoreFailure.deadlinePassed }
-                    do {
-                        let commit = try await Self.record(records, handoff: handoff, waitingAtMost: remaining, in: session)
-                        unconfirmed.withLock { $0 = commit.handedOff }
-                        try await session.confirmCommitted()
-                        return commit
-                    } catch let error as PSQLError where error.sqlState == IntakeStatement.concurrentDuplicate {
-                        guard tries < PostgresSession.redoLimit else { throw PostgresStoreFailure.concurrentDuplicate }
-                        tries += 1
-                    } catch let error as PSQLError where error.isUniqueViolation && handoff != nil {
-                        handoff = nil
-                    }
+        return try await withSession(until: deadline) { session in
+            var tries = 1
+            var handoff = handoff
+            while true {
+                let remaining = deadline - .now
+                guard remaining > .zero else { throw PostgresStoreFailure.deadlinePassed }
+                do {
+                    return try await Self.record(records, handoff: handoff, waitingAtMost: remaining, in: session)
+                } catch let error as PSQLError where error.sqlState == IntakeStatement.concurrentDuplicate {
+                    guard tries < PostgresSession.redoLimit else { throw PostgresStoreFailure.concurrentDuplicate }
+                    tries += 1
+                } catch let error as PSQLError where error.isUniqueViolation && handoff != nil {
+                    handoff = nil
                 }
             }
-        } catch {
-            let jobs = unconfirmed.withLock { $0 }
-            if let owner = handoff?.owner, !jobs.isEmpty {
-                await releaseUnconfirmed(jobs, owner: owner)
-            }
-            throw error
         }
     }
 
-    /// Puts back to pending the jobs a commit handed off when it could not be confirmed: nobody
-    /// sends them otherwise, as this instance's own leases are never taken back while it lives.
-    func releaseUnconfirmed(_ jobs: [Job], owner: String) async {
-        do {
-            try await withSession { session in
-                try await session.transaction {
-                    try await session.redoingOnUniqueViolation {
-                        let now = try await session.databaseNow()
-                        let held = try await Self.lock(session, """
-                            SELECT id, call_id, lease_owner FROM jobs WHERE id = ANY(\(jobs.map(\.id))) AND state = 'in_flight' AND lease_owner = \(owner)
-                            ORDER BY call_id FOR UPDATE
-                            """)
-                        _ = try await Self.putBack(session, held, now: now) { _ in "its intake commit could not be confirmed" }
-                    }
-                }
-            }
-        } catch {
-            logger.error("cannot put back the jobs of an unconfirmed commit; they wait for a restart", metadata: [
-                "event": "store_error", "error": "\(error)", "jobs": "\(jobs.map(\.id))",
-            ])
-        }
-    }
-
-    /// Stores a batch in one statement (`IntakeStatement`), whatever its size, and answers each
-    /// record: stored, or a duplicate of an event stored before or earlier in the batch.
+    /// Stores and commits a batch in one statement (`IntakeStatement`), whatever its size, and
+    /// answers each record: stored, or a duplicate of an event stored before or earlier in it.
     static func record(
         _ records: [IntakeRecord], handoff: IntakeHandoff?, waitingAtMost limit: Duration, in session: PostgresSession
     ) async throws -> IntakeCommit {
@@ -78,7 +39,7 @@ extension PostgresQueueStore {
         let (lockTimeout, statementTimeout) = PostgresSession.settings(limitingWaitsTo: limit)
         let statement = IntakeStatement(lockTimeout: lockTimeout, statementTimeout: statementTimeout, records: records, queued: queued, handoff: handoff)
         guard let row = try await session.execute(statement).first else { throw PostgresStoreFailure.missingRow }
-        let (_, _, freshOrdinals, eventIDs, queuedCalls, jobIDs, storedKeys, storedIDs, storedResponses, handedIDs, databaseNow) = row
+        let (freshOrdinals, eventIDs, queuedCalls, jobIDs, storedKeys, storedIDs, storedResponses, handedIDs, databaseNow) = row
 
         var jobOfCall: [String: Int64] = [:]
         for (call, id) in zip(queuedCalls, jobIDs) { jobOfCall[call] = id }

@@ -33,15 +33,6 @@ struct PostgresSession: Sendable {
         try await value("SELECT \(unescaped: Self.now)")
     }
 
-    /// Returns once the statement before, which was its own transaction, has committed, and
-    /// throws if it did not. PostgresNIO reports a statement done at its CommandComplete, which
-    /// the server sends before it commits (at Sync, when the WAL is flushed); the next query on
-    /// a connection is only sent after the server said it is ready again, and a failed commit
-    /// closes the connection instead.
-    func confirmCommitted() async throws {
-        try await execute("SELECT 1")
-    }
-
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     func transaction<T>(_ body: () async throws -> T) async throws -> T {
         try await execute("BEGIN")
