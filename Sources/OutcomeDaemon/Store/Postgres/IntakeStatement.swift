@@ -27,7 +27,8 @@ struct IntakeStatement: PostgresPreparedStatement {
     static let sql = "CALL outcomed_intake($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
 
     /// The SQLSTATE of a batch that met a key stored meanwhile: PostgreSQL's "serialization
-    /// failure", the usual sign that a transaction should simply be run again.
+    /// failure", the usual sign that a transaction should simply be run again. The procedure
+    /// raises it as a literal, so it never changes.
     static let concurrentDuplicate = "40001"
 
     typealias Row = ([Int64], [Int64], [String], [Int64], [String], [Int64], [String], [Int64], Int64)

@@ -1,8 +1,15 @@
-/// Intake's procedure (schema version 6): the statement of `IntakeStatement` before it, run in
-/// a procedure that commits before it returns. PostgresNIO ends a statement at CommandComplete,
+/// Intake's procedure (schema version 6): the statement that `IntakeStatement` ran before, in a
+/// procedure that commits before it returns. PostgresNIO ends a statement at CommandComplete,
 /// which the server sends before an implicit transaction commits; a procedure's `COMMIT` has
 /// flushed the WAL before the procedure answers, so its answer means committed, and intake no
 /// longer needs a second round trip (`SELECT 1`) to know.
+///
+/// Frozen like every step: its text spells out the database clock (`PostgresSession.now`), the
+/// notification channel and the SQLSTATE of a concurrent duplicate
+/// (`IntakeStatement.concurrentDuplicate`) instead of reading them. A later change is a new
+/// procedure under a new name, as instances of this version may still be calling this one. The
+/// procedure must keep `COMMIT` outside any `EXCEPTION` block and carry no `SET` clause nor
+/// `SECURITY DEFINER`: each makes the server refuse its `COMMIT`.
 extension PostgresMigration {
     static let intakeProcedure = """
         CREATE PROCEDURE outcomed_intake(
@@ -19,11 +26,12 @@ extension PostgresMigration {
         DECLARE
             inserted_count BIGINT;
             fresh_count BIGINT;
+            -- Read only so that the CTE that notifies runs.
             notified_count BIGINT;
         BEGIN
             WITH settings AS MATERIALIZED (
                 SELECT set_config('lock_timeout', in_lock_timeout, true), set_config('statement_timeout', in_statement_timeout, true),
-                       \(PostgresSession.now) AS now
+                       (extract(epoch from clock_timestamp()) * 1000)::bigint AS now
             ), input AS MATERIALIZED (
                 SELECT settings.now, r.* FROM settings CROSS JOIN
                     unnest(in_keys::text[], in_calls::text[], in_bodies::bytea[], in_heads::text[], in_tails::text[], in_outcomes::text[], in_rules::text[], in_has_rules::boolean[], in_queued::boolean[], in_alone::boolean[])
@@ -70,7 +78,7 @@ extension PostgresMigration {
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id
             ), notified AS MATERIALIZED (
-                SELECT pg_notify('\(PostgresQueueStore.notificationChannel)', '') FROM (SELECT FROM queued WHERE state = 'pending' LIMIT 1) any_pending
+                SELECT pg_notify('outcomed_jobs', '') FROM (SELECT FROM queued WHERE state = 'pending' LIMIT 1) any_pending
             )
             SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM fresh), (SELECT count(*) FROM notified),
                    ARRAY(SELECT n FROM fresh ORDER BY n), ARRAY(SELECT event_id FROM fresh ORDER BY n),

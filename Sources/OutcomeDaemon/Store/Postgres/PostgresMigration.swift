@@ -73,7 +73,8 @@ struct PostgresMigration: Sendable {
             """,
         ]),
         // A statement that runs as its own transaction (no BEGIN, one round trip) undoes all it
-        // wrote only by failing: this makes it fail with a SQLSTATE the caller can act on.
+        // wrote only by failing: this makes it fail with a SQLSTATE the caller can act on. Since
+        // version 6 only instances of earlier versions call it (their intake statement).
         PostgresMigration(version: 4, name: "statements that abort themselves", statements: [
             """
             CREATE FUNCTION outcomed_abort(code TEXT, message TEXT) RETURNS BIGINT

@@ -9,6 +9,11 @@ extension PostgresQueueStore {
     /// instance stores at the same moment. Waits for a connection, a lock or a statement at most
     /// until `deadline`. A handoff that meets a call another instance put in flight meanwhile is
     /// given up, and the batch committed with its jobs pending.
+    ///
+    /// An answer means committed. A failure means nothing was written, except when the
+    /// connection broke, or the server failed the call, after its `COMMIT`: then the batch is
+    /// stored (a retry is its duplicate), and the jobs it handed off wait under this instance's
+    /// lease until it ends and another instance, or this one after a restart, takes them.
     public func commit(_ records: [IntakeRecord], now: Int64, deadline: ContinuousClock.Instant?, handoff: IntakeHandoff?) async throws -> IntakeCommit {
         guard !records.isEmpty else { return IntakeCommit(receipts: []) }
         let deadline = deadline ?? .now + busyTimeout

@@ -24,7 +24,8 @@ extension PostgresQueueStore {
 
     /// Returns to `pending`, uncharged, every job whose lease another instance let expire (it
     /// died or stalled); a job whose call has a newer pending decision is superseded instead.
-    /// An instance's own jobs are its own: it still holds them, or their results, in memory.
+    /// An instance's own jobs are its own: it still holds them, or their results, in memory (but
+    /// for the jobs of an intake commit whose answer was lost, which wait for a restart).
     func expireLeases(_ session: PostgresSession, now: Int64, owner: String) async throws {
         let taken = try await session.transaction {
             try await session.redoingOnUniqueViolation {
