@@ -1,0 +1,72 @@
+import NIOCore
+import NIOPosix
+import Testing
+@testable import OutcomeDaemon
+
+/// The delivery loop's wake-up: a signal ends a wait at once, and a wait without one lasts its
+/// whole timeout, also when a timer set for an earlier wait fires first.
+@Suite(.timeLimit(.minutes(1)))
+struct WakeupTests {
+    @Test func aSignalSentBeforeTheWaitEndsItAtOnceWithoutATimer() async {
+        let wakeup = Wakeup()
+        wakeup.signal()
+        let started = ContinuousClock.now
+        await wakeup.wait(timeout: .seconds(30))
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(wakeup.timersSet == 0)
+    }
+
+    @Test func aSignalEndsAWaitEarly() async throws {
+        let wakeup = Wakeup()
+        let started = ContinuousClock.now
+        async let waited: Void = wakeup.wait(timeout: .seconds(30))
+        try await Task.sleep(for: .milliseconds(50))
+        wakeup.signal()
+        await waited
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func aWaitWithoutASignalLastsItsTimeout() async {
+        let wakeup = Wakeup()
+        let started = ContinuousClock.now
+        await wakeup.wait(timeout: .milliseconds(200))
+        #expect(ContinuousClock.now - started >= .milliseconds(200))
+        #expect(wakeup.timersSet == 0, "the fired timer is gone")
+    }
+
+    /// The first wait's timer (1 s) still runs when the second waits 2 s: the second sets no
+    /// timer of its own, and the first timer's firing does not end it early.
+    @Test func aTimerSetForAnEarlierWaitDoesNotEndALaterOneEarly() async throws {
+        let wakeup = Wakeup()
+        async let first: Void = wakeup.wait(timeout: .seconds(1))
+        while wakeup.timersSet == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        wakeup.signal()
+        await first
+        let started = ContinuousClock.now
+        await wakeup.wait(timeout: .seconds(2))
+        #expect(ContinuousClock.now - started >= .seconds(2))
+    }
+
+    @Test func cancellingTheWaitingTaskEndsTheWait() async {
+        let wakeup = Wakeup()
+        let started = ContinuousClock.now
+        let task = Task { await wakeup.wait(timeout: .seconds(30)) }
+        try? await Task.sleep(for: .milliseconds(50))
+        task.cancel()
+        await task.value
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test func anEventLoopSleepLastsUntilItsDeadlineOrItsCancellation() async {
+        let started = ContinuousClock.now
+        await EventLoopTimer.sleep(until: started + .milliseconds(150))
+        #expect(ContinuousClock.now - started >= .milliseconds(150))
+
+        let cancelled = ContinuousClock.now
+        let task = Task { await EventLoopTimer.sleep(until: .now + .seconds(30)) }
+        try? await Task.sleep(for: .milliseconds(50))
+        task.cancel()
+        await task.value
+        #expect(ContinuousClock.now - cancelled < .seconds(10))
+    }
+}
