@@ -87,6 +87,40 @@ struct QueueStoreContractPostgresTests {
         }
     }
 
+    /// A commit waits for a connection until its deadline, not for the statement that holds the
+    /// only one, and the connection serves the next commit once it is free.
+    @Test func aCommitThatFindsNoFreeConnectionByItsDeadlineFailsSayingSo() async throws {
+        try await PostgresTestDatabase.withDatabase { database in
+            var configuration = try PostgresURL(database.location + "?sslmode=disable").clientConfiguration(pool: 1)
+            configuration.options.maximumConnections = 1
+            let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                let store = Contract.postgresStore(client, database)
+                try await store.migrate()
+                let holding = Atomic(false)
+                group.addTask {
+                    try await client.withConnection { connection in
+                        holding.store(true, ordering: .releasing)
+                        try await connection.query("SELECT pg_sleep(3)", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+                    }
+                }
+                while !holding.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
+                let started = ContinuousClock.now
+                await #expect {
+                    _ = try await store.commit([Contract.record("waits", call: "waits")], now: WallClock.milliseconds(), deadline: .now + .milliseconds(300))
+                } throws: { error in
+                    (error as? StoreError)?.reason.contains("no connection to PostgreSQL came free") == true
+                }
+                let waited = ContinuousClock.now - started
+                #expect(waited >= .milliseconds(300) && waited < .seconds(2), "waited \(waited)")
+                let receipt = try await Contract.commit(store, "after", call: "after")
+                #expect(!receipt.duplicate && receipt.jobID != nil)
+            }
+        }
+    }
+
     /// Whole-table reads of `events` and `jobs` so far, and index entries read, this connection's included.
     static func reads(_ client: PostgresClient) async throws -> (sequentialScans: Int64, indexEntries: Int64) {
         try await client.query("SELECT pg_stat_force_next_flush()")

@@ -65,7 +65,7 @@ public final class PostgresQueueStore: Sendable {
                     }
                 }
                 group.addTask {
-                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    await EventLoopTimer.sleep(until: deadline)
                     if gate.timeOut() { throw PostgresStoreFailure.noConnection }
                     return nil
                 }
