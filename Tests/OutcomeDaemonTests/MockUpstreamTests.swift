@@ -31,4 +31,34 @@ struct MockUpstreamTests {
         #expect(try await patch("c-same") == 200)
         #expect(try await mock.control("GET", "/-/stats")["overlaps"] as? Int == 1, "one after another is no overlap")
     }
+
+    /// The mock writes a PATCH's answer by hand; whatever the call and outcome hold, the answer
+    /// is the API's JSON with both carried exactly.
+    @Test(arguments: [
+        ("c-plain", "interested"),
+        (#"c-"quoted"\back"#, #"out"come\"#),
+        ("c-\u{1}\u{1f}\t\n\r", "line\nbreak\u{0}"),
+        ("c-ü-通話-📞", "très intéressé"),
+        ("c-a/b", "a/b </script>"),
+    ])
+    func aSuccessfulPatchIsAnsweredWithTheCallAndItsOutcome(callID: String, outcome: String) async throws {
+        let mock = try await MockServer()
+        let client = CurlClient(timeout: .seconds(5), maxConnections: 1, logger: Logger(label: "answer"))
+        defer { client.shutdown() }
+        let path = callID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let body = try JSONSerialization.data(withJSONObject: ["call_outcome": outcome])
+        let answer = try await client.send(.init(
+            method: "PATCH", url: mock.baseURL + "/webhooks/calls/\(path)/change-outcome",
+            headers: ["Authorization: Bearer \(MockServer.token)", "Content-Type: application/json"], body: Array(body)
+        ))
+        #expect(answer.status == 200)
+        let object = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
+        let data = try #require(object?["data"] as? [String: Any], "\(String(decoding: answer.body, as: UTF8.self))")
+        #expect(data["id"] as? String == callID)
+        #expect(data["call_outcome"] as? String == outcome)
+        #expect(data["status"] as? String == "completed")
+        #expect(data["to_number"] as? Int == 15551234567)
+        #expect(data["events_count"] as? String == "14")
+        #expect(Set(data.keys) == ["id", "call_outcome", "status", "to_number", "events_count"])
+    }
 }
