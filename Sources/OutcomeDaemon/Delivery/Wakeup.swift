@@ -3,7 +3,8 @@ import NIOPosix
 import Synchronization
 
 /// Wakes a waiting loop early: a new job was queued, an attempt finished, or shutdown began.
-/// A signal sent while nobody waits is kept for the next wait.
+/// A signal sent while nobody waits is kept for the next wait. One task waits at a time (the
+/// delivery loop): a second waiter would replace the first.
 ///
 /// The delivery loop waits twice or more per event, so a wait is made cheap: it parks one
 /// continuation, and its timeout is a task on an event loop, not a sleeping child task. A
@@ -18,12 +19,8 @@ final class Wakeup: Sendable {
     }
 
     private let state = Mutex(State())
-    private let timerLoop: any EventLoop
-
-    /// Creates a wake-up whose timeouts run on `timerLoop`.
-    init(timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()) {
-        self.timerLoop = timerLoop
-    }
+    /// The singleton group never shuts down, so a timer set on it always fires.
+    private let timerLoop = MultiThreadedEventLoopGroup.singleton.any()
 
     /// The timers set and not yet fired (for tests).
     var timersSet: Int { state.withLock { $0.timers.count } }

@@ -4,11 +4,12 @@ import Synchronization
 
 /// Sleeps on an event loop's timer instead of `Task.sleep`, whose timer on Linux goes through
 /// libdispatch's manager thread: a wake-up of its own for every timer set and every timer
-/// cancelled. Store statements race such a timer a thousand times a second under load.
-final class EventLoopTimer: Sendable {
+/// cancelled. Store statements race such a timer a thousand times a second under load. The
+/// timer is a scheduled callback, whose cancelling only takes it off the loop's heap.
+final class EventLoopTimer: Sendable, NIOScheduledCallbackHandler {
     private enum State {
         case idle
-        case waiting(CheckedContinuation<Void, Never>, Scheduled<Void>?)
+        case waiting(CheckedContinuation<Void, Never>, NIOScheduledCallback?)
         case ended
     }
 
@@ -17,17 +18,25 @@ final class EventLoopTimer: Sendable {
     private init() {}
 
     /// Returns at `deadline` or when the task is cancelled, whichever comes first.
-    static func sleep(until deadline: ContinuousClock.Instant, on loop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()) async {
+    static func sleep(until deadline: ContinuousClock.Instant) async {
+        // The singleton group never shuts down, so a timer set on it always fires.
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
         let timer = EventLoopTimer()
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 guard timer.wait(continuation) else { return continuation.resume() }
-                let scheduled = loop.scheduleTask(deadline: .now() + TimeAmount(deadline - .now)) { timer.end() }
-                timer.keep(scheduled)
+                guard let callback = try? loop.scheduleCallback(in: TimeAmount(deadline - .now), handler: timer) else {
+                    return timer.end()
+                }
+                if !timer.keep(callback) { callback.cancel() }
             }
         } onCancel: {
             timer.end()
         }
+    }
+
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        end()
     }
 
     private func wait(_ continuation: CheckedContinuation<Void, Never>) -> Bool {
@@ -38,20 +47,22 @@ final class EventLoopTimer: Sendable {
         }
     }
 
-    /// Keeps the timer to cancel it if the wait ends first.
-    private func keep(_ scheduled: Scheduled<Void>) {
+    /// Keeps the timer to cancel it if the wait ends first; false when it has ended already.
+    private func keep(_ callback: NIOScheduledCallback) -> Bool {
         state.withLock { state in
-            if case .waiting(let continuation, nil) = state { state = .waiting(continuation, scheduled) }
+            guard case .waiting(let continuation, nil) = state else { return false }
+            state = .waiting(continuation, callback)
+            return true
         }
     }
 
     private func end() {
-        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let ended = state.withLock { state -> (CheckedContinuation<Void, Never>, NIOScheduledCallback?)? in
             defer { state = .ended }
-            guard case .waiting(let continuation, let scheduled) = state else { return nil }
-            scheduled?.cancel()
-            return continuation
+            guard case .waiting(let continuation, let callback) = state else { return nil }
+            return (continuation, callback)
         }
-        continuation?.resume()
+        ended?.1?.cancel()
+        ended?.0.resume()
     }
 }
