@@ -147,10 +147,12 @@ final class MockHandler: ChannelInboundHandler {
     }
 
     /// The answer to a PATCH that succeeded, as the API sends it (keys sorted), written by hand:
-    /// `JSONSerialization` with sorted keys took half of the mock's CPU under the bench's load,
+    /// `JSONSerialization` with sorted keys took 44% of the mock's CPU under the bench's load,
     /// on the cores that the daemon it measures runs on.
-    static func success(_ callID: String, _ outcome: String?) -> Data {
-        var out = Array(#"{"data":{"call_outcome":"#.utf8)
+    private static func success(_ callID: String, _ outcome: String?) -> Data {
+        var out: [UInt8] = []
+        out.reserveCapacity(128 + callID.utf8.count + (outcome?.utf8.count ?? 0))
+        out += #"{"data":{"call_outcome":"#.utf8
         if let outcome { appendString(outcome, to: &out) } else { out += "null".utf8 }
         out += #","events_count":"14","id":"#.utf8
         appendString(callID, to: &out)
@@ -158,17 +160,19 @@ final class MockHandler: ChannelInboundHandler {
         return Data(out)
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// Appends `text` as a JSON string: quotes, backslashes and control characters escaped.
-    static func appendString(_ text: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
+    private static func appendString(_ text: String, to out: inout [UInt8]) {
+        let backslash = UInt8(ascii: "\\")
         out.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), byte]
-            case UInt8(ascii: "\n"): out += Array(#"\n"#.utf8)
-            case UInt8(ascii: "\r"): out += Array(#"\r"#.utf8)
-            case UInt8(ascii: "\t"): out += Array(#"\t"#.utf8)
-            case 0..<0x20: out += Array(#"\u00"#.utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            case UInt8(ascii: "\""), backslash: out += [backslash, byte]
+            case UInt8(ascii: "\n"): out += [backslash, UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): out += [backslash, UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): out += [backslash, UInt8(ascii: "t")]
+            case 0..<0x20: out += [backslash, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
             default: out.append(byte)
             }
         }

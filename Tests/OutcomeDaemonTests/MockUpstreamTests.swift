@@ -43,22 +43,45 @@ struct MockUpstreamTests {
     ])
     func aSuccessfulPatchIsAnsweredWithTheCallAndItsOutcome(callID: String, outcome: String) async throws {
         let mock = try await MockServer()
-        let client = CurlClient(timeout: .seconds(5), maxConnections: 1, logger: Logger(label: "answer"))
-        defer { client.shutdown() }
-        let path = callID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let body = try JSONSerialization.data(withJSONObject: ["call_outcome": outcome])
-        let answer = try await client.send(.init(
-            method: "PATCH", url: mock.baseURL + "/webhooks/calls/\(path)/change-outcome",
-            headers: ["Authorization: Bearer \(MockServer.token)", "Content-Type: application/json"], body: Array(body)
-        ))
+        let answer = try await Self.patch(mock, callID, body: ["call_outcome": outcome])
         #expect(answer.status == 200)
-        let object = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
-        let data = try #require(object?["data"] as? [String: Any], "\(String(decoding: answer.body, as: UTF8.self))")
+        let data = try Self.data(of: answer)
         #expect(data["id"] as? String == callID)
         #expect(data["call_outcome"] as? String == outcome)
         #expect(data["status"] as? String == "completed")
         #expect(data["to_number"] as? Int == 15551234567)
         #expect(data["events_count"] as? String == "14")
         #expect(Set(data.keys) == ["id", "call_outcome", "status", "to_number", "events_count"])
+    }
+
+    /// A scripted success is answered as a real one; a PATCH without a string outcome is refused.
+    @Test func aScriptedSuccessCarriesTheCallAndAMissingOutcomeIsRefused() async throws {
+        let mock = try await MockServer()
+        try await mock.script("c-scripted", [["status": 201]])
+        let scripted = try await Self.patch(mock, "c-scripted", body: ["call_outcome": "callback"])
+        #expect(scripted.status == 201)
+        let data = try Self.data(of: scripted)
+        #expect(data["id"] as? String == "c-scripted" && data["call_outcome"] as? String == "callback")
+        #expect(try await Self.patch(mock, "c-none", body: [:]).status == 422)
+        #expect(try await Self.patch(mock, "c-number", body: ["call_outcome": 7]).status == 422)
+    }
+
+    /// PATCHes `callID`'s outcome endpoint with `body` as JSON, the call id percent-encoded.
+    static func patch(_ mock: MockServer, _ callID: String, body: [String: Any]) async throws -> UpstreamResponse {
+        let client = CurlClient(timeout: .seconds(5), maxConnections: 1, logger: Logger(label: "answer"))
+        defer { client.shutdown() }
+        let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        let path = callID.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+        return try await client.send(.init(
+            method: "PATCH", url: mock.baseURL + "/webhooks/calls/\(path)/change-outcome",
+            headers: ["Authorization: Bearer \(MockServer.token)", "Content-Type: application/json"],
+            body: Array(try JSONSerialization.data(withJSONObject: body))
+        ))
+    }
+
+    /// The `data` object of an answer, which must parse as JSON.
+    static func data(of answer: UpstreamResponse) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any]
+        return try #require(object?["data"] as? [String: Any], "\(String(decoding: answer.body, as: UTF8.self))")
     }
 }
