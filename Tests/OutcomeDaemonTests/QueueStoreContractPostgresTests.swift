@@ -34,89 +34,88 @@ struct QueueStoreContractPostgresTests {
     /// (intake's duplicate lookup scanned all events). outcomed's connections plan index reads,
     /// also for intake's statement, which runs inside a procedure and keeps its plan there.
     @Test func plansMadeWhileTheTablesWereYoungStillReadThroughIndexesOnceTheyAreBig() async throws {
-        try await PostgresTestDatabase.withDatabase { database in
-            let url = try PostgresURL(database.location + "?sslmode=disable")
-            var configuration = url.clientConfiguration(pool: 2)
-            // One connection: the store's prepared statements and the EXPLAINs below share it. Every
-            // plan generic from the first run, as the server would choose after five.
-            configuration.options.maximumConnections = 1
-            configuration.options.additionalStartupParameters.append(("plan_cache_mode", "force_generic_plan"))
-            let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await client.run() }
-                defer { group.cancelAll() }
-                let store = Contract.postgresStore(client, database)
-                try await store.migrate()
-                // No ANALYZE behind the test's back: it would have the plans made again.
-                try await client.query("ALTER TABLE events SET (autovacuum_enabled = off)")
-                try await client.query("ALTER TABLE jobs SET (autovacuum_enabled = off)")
-                for index in 0..<10 {
-                    _ = try await Contract.commit(store, "young-\(index)", call: "young-\(index)")
-                    let now = WallClock.milliseconds()
-                    let jobs = try await store.settle([], claimLimit: 1, now: now, owner: "o", leaseUntil: now + 60_000).jobs
-                    _ = try await store.settle(jobs.map { .done(jobID: $0.id, status: 200) }, claimLimit: 0, now: now, owner: "o", leaseUntil: now)
-                }
-                // Big tables, and no ANALYZE since they were young.
-                try await client.query("""
-                    INSERT INTO events (idempotency_key, call_id, received_at, body, response)
-                    SELECT 'big-' || g, 'big-' || g, 0, '\\x00', '' FROM generate_series(1, 30000) g
-                    """)
-                try await client.query("""
-                    INSERT INTO jobs (call_id, outcome, event_id, state, attempts, next_attempt_at, created_at, updated_at)
-                    SELECT 'big-' || g, 'interested', g, 'done', 1, 0, 0, 0 FROM generate_series(1, 30000) g
-                    """)
-                let generic = try await client.query("""
-                    SELECT generic_plans FROM pg_prepared_statements WHERE name = \(DeliveryRoundStatement.name)
-                    """).collect().map { try $0.decode(Int64.self) }
-                #expect(generic.count == 1 && generic.allSatisfy { $0 > 0 }, "the round runs its cached generic plan: \(generic)")
-                let round = try await Self.plan(client, """
-                    EXPLAIN EXECUTE \(unescaped: DeliveryRoundStatement.name)('o', ARRAY[1]::bigint[], ARRAY['done'], ARRAY[200]::bigint[], ARRAY[true], ARRAY[''], 4, 60000)
-                    """)
-                #expect(!round.contains("Seq Scan"), "the round reads a whole table:\n\(round)")
-                // Intake's statement runs in a procedure, which EXPLAIN cannot show: count what it reads instead.
-                let before = try await Self.reads(client)
-                let commit = try await store.commit(
-                    [Contract.record("grown-1", call: "big-7"), Contract.record("grown-2", call: "grown-2")], now: WallClock.milliseconds(),
-                    deadline: nil, handoff: IntakeHandoff(owner: "o", limit: 2, leaseMillis: 60_000)
-                )
-                #expect(commit.receipts.count == 2 && commit.handedOff.count == 2)
-                let after = try await Self.reads(client)
-                #expect(after.sequentialScans == before.sequentialScans, "intake read a whole table")
-                #expect(after.indexEntries - before.indexEntries < 1_000, "intake read a whole index: \(after.indexEntries - before.indexEntries) entries")
+        // One connection: the store's prepared statements and the EXPLAINs below share it. Every
+        // plan generic from the first run, as the server would choose after five.
+        try await Self.withOneConnection(parameters: [("plan_cache_mode", "force_generic_plan")]) { client, store in
+            // No ANALYZE behind the test's back: it would have the plans made again.
+            try await client.query("ALTER TABLE events SET (autovacuum_enabled = off)")
+            try await client.query("ALTER TABLE jobs SET (autovacuum_enabled = off)")
+            for index in 0..<10 {
+                _ = try await Contract.commit(store, "young-\(index)", call: "young-\(index)")
+                let now = WallClock.milliseconds()
+                let jobs = try await store.settle([], claimLimit: 1, now: now, owner: "o", leaseUntil: now + 60_000).jobs
+                _ = try await store.settle(jobs.map { .done(jobID: $0.id, status: 200) }, claimLimit: 0, now: now, owner: "o", leaseUntil: now)
             }
+            // Big tables, and no ANALYZE since they were young.
+            try await client.query("""
+                INSERT INTO events (idempotency_key, call_id, received_at, body, response)
+                SELECT 'big-' || g, 'big-' || g, 0, '\\x00', '' FROM generate_series(1, 30000) g
+                """)
+            try await client.query("""
+                INSERT INTO jobs (call_id, outcome, event_id, state, attempts, next_attempt_at, created_at, updated_at)
+                SELECT 'big-' || g, 'interested', g, 'done', 1, 0, 0, 0 FROM generate_series(1, 30000) g
+                """)
+            let generic = try await client.query("""
+                SELECT generic_plans FROM pg_prepared_statements WHERE name = \(DeliveryRoundStatement.name)
+                """).collect().map { try $0.decode(Int64.self) }
+            #expect(generic.count == 1 && generic.allSatisfy { $0 > 0 }, "the round runs its cached generic plan: \(generic)")
+            let round = try await Self.plan(client, """
+                EXPLAIN EXECUTE \(unescaped: DeliveryRoundStatement.name)('o', ARRAY[1]::bigint[], ARRAY['done'], ARRAY[200]::bigint[], ARRAY[true], ARRAY[''], 4, 60000)
+                """)
+            #expect(!round.contains("Seq Scan"), "the round reads a whole table:\n\(round)")
+            // Intake's statement runs in a procedure, which EXPLAIN cannot show: count what it reads instead.
+            let before = try await Self.reads(client)
+            let commit = try await store.commit(
+                [Contract.record("grown-1", call: "big-7"), Contract.record("grown-2", call: "grown-2")], now: WallClock.milliseconds(),
+                deadline: nil, handoff: IntakeHandoff(owner: "o", limit: 2, leaseMillis: 60_000)
+            )
+            #expect(commit.receipts.count == 2 && commit.handedOff.count == 2)
+            let after = try await Self.reads(client)
+            #expect(after.sequentialScans == before.sequentialScans, "intake read a whole table")
+            #expect(after.indexEntries - before.indexEntries < 1_000, "intake read a whole index: \(after.indexEntries - before.indexEntries) entries")
         }
     }
 
     /// A commit waits for a connection until its deadline, not for the statement that holds the
     /// only one, and the connection serves the next commit once it is free.
     @Test func aCommitThatFindsNoFreeConnectionByItsDeadlineFailsSayingSo() async throws {
+        try await Self.withOneConnection { client, store in
+            let holding = Atomic(false)
+            async let held: Void = client.withConnection { connection in
+                holding.store(true, ordering: .releasing)
+                try await connection.query("SELECT pg_sleep(3)", logger: Contract.quiet)
+            }
+            while !holding.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
+            let started = ContinuousClock.now
+            await #expect {
+                _ = try await store.commit([Contract.record("waits", call: "waits")], now: WallClock.milliseconds(), deadline: .now + .milliseconds(300))
+            } throws: { error in
+                (error as? StoreError)?.reason.contains("no connection to PostgreSQL came free") == true
+            }
+            let waited = ContinuousClock.now - started
+            #expect(waited >= .milliseconds(300) && waited < .seconds(2), "waited \(waited)")
+            let receipt = try await Contract.commit(store, "after", call: "after")
+            #expect(!receipt.duplicate && receipt.jobID != nil)
+            try await held
+        }
+    }
+
+    /// Runs `body` with a migrated store on a new database, over a client that opens at most one
+    /// connection, with `parameters` set on it.
+    static func withOneConnection(
+        parameters: [(String, String)] = [], _ body: @escaping @Sendable (PostgresClient, PostgresQueueStore) async throws -> Void
+    ) async throws {
         try await PostgresTestDatabase.withDatabase { database in
             var configuration = try PostgresURL(database.location + "?sslmode=disable").clientConfiguration(pool: 1)
             configuration.options.maximumConnections = 1
+            configuration.options.additionalStartupParameters += parameters
             let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
                 defer { group.cancelAll() }
                 let store = Contract.postgresStore(client, database)
                 try await store.migrate()
-                let holding = Atomic(false)
-                group.addTask {
-                    try await client.withConnection { connection in
-                        holding.store(true, ordering: .releasing)
-                        try await connection.query("SELECT pg_sleep(3)", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-                    }
-                }
-                while !holding.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(5)) }
-                let started = ContinuousClock.now
-                await #expect {
-                    _ = try await store.commit([Contract.record("waits", call: "waits")], now: WallClock.milliseconds(), deadline: .now + .milliseconds(300))
-                } throws: { error in
-                    (error as? StoreError)?.reason.contains("no connection to PostgreSQL came free") == true
-                }
-                let waited = ContinuousClock.now - started
-                #expect(waited >= .milliseconds(300) && waited < .seconds(2), "waited \(waited)")
-                let receipt = try await Contract.commit(store, "after", call: "after")
-                #expect(!receipt.duplicate && receipt.jobID != nil)
+                try await body(client, store)
             }
         }
     }
