@@ -17,10 +17,7 @@ struct WakeupTests {
     @Test func aSignalEndsAWaitEarly() async throws {
         let wakeup = Wakeup()
         let started = ContinuousClock.now
-        async let waited: Void = wakeup.wait(timeout: .seconds(30))
-        while wakeup.timersSet == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        wakeup.signal()
-        await waited
+        try await Self.signalOnceParked(wakeup, timeout: .seconds(30))
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 
@@ -36,10 +33,7 @@ struct WakeupTests {
     /// timer of its own, and the first timer's firing does not end it early.
     @Test func aTimerSetForAnEarlierWaitDoesNotEndALaterOneEarly() async throws {
         let wakeup = Wakeup()
-        async let first: Void = wakeup.wait(timeout: .seconds(1))
-        while wakeup.timersSet == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        wakeup.signal()
-        await first
+        try await Self.signalOnceParked(wakeup, timeout: .seconds(1))
         let started = ContinuousClock.now
         await wakeup.wait(timeout: .seconds(2))
         #expect(ContinuousClock.now - started >= .seconds(2))
@@ -48,14 +42,19 @@ struct WakeupTests {
     /// A wait due before every timer set so far sets its own, rather than waiting for theirs.
     @Test func aShorterWaitAfterALongerOneEndsAtItsOwnTimeout() async throws {
         let wakeup = Wakeup()
-        async let first: Void = wakeup.wait(timeout: .seconds(20))
-        while wakeup.timersSet == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        wakeup.signal()
-        await first
+        try await Self.signalOnceParked(wakeup, timeout: .seconds(20))
         let started = ContinuousClock.now
         await wakeup.wait(timeout: .milliseconds(100))
         let waited = ContinuousClock.now - started
         #expect(waited >= .milliseconds(100) && waited < .seconds(10), "waited \(waited)")
+    }
+
+    /// Waits on `wakeup` with `timeout`, and signals once the wait has parked (set its timer).
+    static func signalOnceParked(_ wakeup: Wakeup, timeout: Duration) async throws {
+        async let waited: Void = wakeup.wait(timeout: timeout)
+        while wakeup.timersSet == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        wakeup.signal()
+        await waited
     }
 
     @Test func cancellingTheWaitingTaskEndsTheWait() async throws {
