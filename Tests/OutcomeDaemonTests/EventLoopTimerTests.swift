@@ -1,27 +1,33 @@
+import Synchronization
 import Testing
 @testable import OutcomeDaemon
 
 /// The timer that bounds a PostgreSQL statement's wait for a connection.
 @Suite(.timeLimit(.minutes(1)))
 struct EventLoopTimerTests {
-    @Test func aSleepLastsUntilItsDeadline() async {
+    @Test func theActionRunsAtItsDeadline() async {
         let started = ContinuousClock.now
-        await EventLoopTimer.sleep(until: started + .milliseconds(150))
-        #expect(ContinuousClock.now - started >= .milliseconds(150))
+        let ran = await Self.run(at: started + .milliseconds(150), cancelling: false)
+        #expect(ran.map { $0 - started >= .milliseconds(150) } == true)
     }
 
-    @Test func cancellingTheSleepingTaskEndsTheSleep() async throws {
-        let started = ContinuousClock.now
-        let task = Task { await EventLoopTimer.sleep(until: .now + .seconds(30)) }
-        try await Task.sleep(for: .milliseconds(50))
-        task.cancel()
-        await task.value
-        #expect(ContinuousClock.now - started < .seconds(10))
+    @Test func aCancelledCallbackNeverRuns() async throws {
+        let ran = await Self.run(at: .now + .seconds(2), cancelling: true)
+        #expect(ran == nil)
     }
 
-    @Test func aSleepWhoseDeadlineHasPassedReturnsAtOnce() async {
+    @Test func anActionWhoseDeadlineHasPassedRunsAtOnce() async {
         let started = ContinuousClock.now
-        await EventLoopTimer.sleep(until: started - .seconds(1))
-        #expect(ContinuousClock.now - started < .seconds(10))
+        let ran = await Self.run(at: started - .seconds(1), cancelling: false)
+        #expect(ran.map { $0 - started < .seconds(10) } == true)
+    }
+
+    /// When the action ran, if it ran within 500 ms past `deadline`; cancels it at once if asked.
+    private static func run(at deadline: ContinuousClock.Instant, cancelling: Bool) async -> ContinuousClock.Instant? {
+        let ranAt = Mutex<ContinuousClock.Instant?>(nil)
+        let callback = EventLoopTimer.call(at: deadline) { ranAt.withLock { $0 = .now } }
+        if cancelling { callback?.cancel() }
+        try? await Task.sleep(until: max(deadline, .now) + .milliseconds(500))
+        return ranAt.withLock { $0 }
     }
 }

@@ -18,6 +18,14 @@ final class ConnectionGate: Sendable {
     /// Whether the deadline passed before the work started.
     func timeOut() -> Bool { settle(.timedOut) }
 
+    /// Whether the deadline has passed before the work started (a `timeOut()` that succeeded).
+    var timedOut: Bool {
+        state.withLock { state in
+            guard case .timedOut = state else { return false }
+            return true
+        }
+    }
+
     private func settle(_ outcome: State) -> Bool {
         state.withLock { state in
             guard case .waiting = state else { return false }

@@ -56,29 +56,28 @@ public final class PostgresQueueStore: Sendable {
         let gate = ConnectionGate()
         let client = client
         let logger = logger
+        let work = Task {
+            try await client.withConnection { connection in
+                guard gate.start() else { throw PostgresStoreFailure.noConnection }
+                return try await body(PostgresSession(connection: connection, logger: logger))
+            }
+        }
+        // A timer on an event loop rather than a racing child task: a session that gets its
+        // connection at once then costs no task and no wake-up beyond its own.
+        let timer = EventLoopTimer.call(at: deadline) {
+            if gate.timeOut() { work.cancel() }
+        }
+        defer { timer?.cancel() }
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    try await client.withConnection { connection in
-                        guard gate.start() else { throw PostgresStoreFailure.noConnection }
-                        return try await body(PostgresSession(connection: connection, logger: logger))
-                    }
-                }
-                group.addTask {
-                    await EventLoopTimer.sleep(until: deadline)
-                    if gate.timeOut() { throw PostgresStoreFailure.noConnection }
-                    return nil
-                }
-                while let result = try await group.next() {
-                    if let value = result {
-                        group.cancelAll()
-                        return value
-                    }
-                }
-                throw PostgresStoreFailure.noConnection
+            return try await withTaskCancellationHandler {
+                try await work.value
+            } onCancel: {
+                work.cancel()
             }
         } catch let error as StoreError {
             throw error
+        } catch where gate.timedOut {
+            throw StoreError(path: location, reason: describe(PostgresStoreFailure.noConnection))
         } catch {
             throw StoreError(path: location, reason: describe(error))
         }
