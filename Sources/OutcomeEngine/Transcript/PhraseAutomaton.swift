@@ -107,35 +107,12 @@ final class PhraseAutomaton: @unchecked Sendable {
         dense.deallocate()
     }
 
-    /// The state after `word` (a word id, or -1 for a word no phrase has) in `state`.
-    @inline(__always)
-    func step(_ state: Int32, _ word: Int32) -> Int32 {
-        guard word >= 0 else { return 0 }
-        if !dense.isEmpty { return dense[Int(state) &* vocabularySize &+ Int(word)] }
-        var current = Int(state)
-        while current != 0 {
-            var child = Int(childStart[current])
-            let end = Int(childStart[current + 1])
-            while child < end {
-                if childWord[child] == word { return childTarget[child] }
-                child += 1
-            }
-            current = Int(fail[current])
-        }
-        return Int(word) < vocabularySize ? rootNext[Int(word)] : 0
+    /// The tables that `step` and the outputs read, to keep in a value that counts no
+    /// references when copied; valid while this automaton lives.
+    var tables: Tables {
+        Tables(
+            vocabularySize: vocabularySize, rootNext: rootNext, childStart: childStart, childWord: childWord, childTarget: childTarget,
+            fail: fail, outputStart: outputStart, outputs: outputs, lengths: lengths, dense: dense
+        )
     }
-
-    /// The phrases that end on entering `state`, as indices into `output(_:)`.
-    @inline(__always)
-    func outputRange(_ state: Int32) -> Range<Int> {
-        Int(outputStart[Int(state)])..<Int(outputStart[Int(state) + 1])
-    }
-
-    /// The phrase id at `index` of an `outputRange`.
-    @inline(__always)
-    func output(_ index: Int) -> Int32 { outputs[index] }
-
-    /// The number of words in phrase `phrase`.
-    @inline(__always)
-    func length(of phrase: Int32) -> Int32 { lengths[Int(phrase)] }
 }

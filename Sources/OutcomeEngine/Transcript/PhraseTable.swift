@@ -80,9 +80,11 @@ final class PhraseTable: @unchecked Sendable {
             scratch.deallocate()
             ring.deallocate()
         }
+        // The matchers read the automaton's tables, which `self` keeps alive meanwhile.
+        let tables = automaton.tables, asciiWords = asciiWords
         for (turnIndex, turn) in transcript.turns.enumerated() where turn.speaker != .other {
             var matcher = TurnMatcher(
-                automaton: automaton, negators: UnsafeBufferPointer(negators), ring: ring, mask: ringSize - 1,
+                automaton: tables, negators: UnsafeBufferPointer(negators), ring: ring, mask: ringSize - 1,
                 turn: Int32(turnIndex), speaker: turn.speaker, analysis: analysis
             )
             var text = turn.text

@@ -1,7 +1,8 @@
 /// Finds the phrases in one turn as its words arrive, and records each occurrence with the
 /// negator among the 3 words before it in the same clause (SPEC §3).
 struct TurnMatcher: WordSink {
-    let automaton: PhraseAutomaton
+    /// The automaton's tables, which the caller keeps alive while the matcher runs.
+    let automaton: PhraseAutomaton.Tables
     let negators: UnsafeBufferPointer<Bool>
     /// The last words' ids (first half) and clauses (second half), by position modulo `mask + 1`.
     let ring: UnsafeMutableBufferPointer<Int32>
@@ -13,7 +14,7 @@ struct TurnMatcher: WordSink {
     private var position = 0
 
     init(
-        automaton: PhraseAutomaton, negators: UnsafeBufferPointer<Bool>, ring: UnsafeMutableBufferPointer<Int32>, mask: Int,
+        automaton: PhraseAutomaton.Tables, negators: UnsafeBufferPointer<Bool>, ring: UnsafeMutableBufferPointer<Int32>, mask: Int,
         turn: Int32, speaker: Speaker, analysis: TranscriptAnalysis
     ) {
         self.automaton = automaton
