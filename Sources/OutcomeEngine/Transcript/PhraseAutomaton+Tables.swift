@@ -1,17 +1,23 @@
 extension PhraseAutomaton {
-    /// The automaton's tables as plain pointers. A matcher holds this rather than the automaton:
-    /// copying a reference to the automaton, which every replay thread shares, counted it up and
-    /// down from both threads once per turn, a fifth of `replay`'s CPU.
+    /// The automaton's tables as plain pointers, valid while the automaton lives. A matcher
+    /// holds these rather than the automaton: copying a reference to the automaton, which every
+    /// replay thread shares, counted it up and down from both threads once per turn, a fifth of
+    /// `replay`'s CPU.
     struct Tables {
         let vocabularySize: Int
+        /// From the root, by word id; 0 (the root) when no phrase starts with that word.
         let rootNext: UnsafeMutableBufferPointer<Int32>
+        /// Each other state's children, as ranges `childStart[s]..<childStart[s + 1]` of `childWord`/`childTarget`.
         let childStart: UnsafeMutableBufferPointer<Int32>
         let childWord: UnsafeMutableBufferPointer<Int32>
         let childTarget: UnsafeMutableBufferPointer<Int32>
         let fail: UnsafeMutableBufferPointer<Int32>
+        /// The phrases that end in each state (its own and its suffixes'), as ranges of `outputs`.
         let outputStart: UnsafeMutableBufferPointer<Int32>
         let outputs: UnsafeMutableBufferPointer<Int32>
         let lengths: UnsafeMutableBufferPointer<Int32>
+        /// Every transition, `dense[state * vocabularySize + word]`, when that table has at most
+        /// `denseLimit` entries; otherwise empty, and `step` follows children and failure links.
         let dense: UnsafeMutableBufferPointer<Int32>
 
         /// The state after `word` (a word id, or -1 for a word no phrase has) in `state`.

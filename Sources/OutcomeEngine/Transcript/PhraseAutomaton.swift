@@ -6,21 +6,8 @@ final class PhraseAutomaton: @unchecked Sendable {
     let longestPhrase: Int
     /// Whether any phrase has words (an automaton without them never matches).
     let isEmpty: Bool
-    private let vocabularySize: Int
-    /// From the root, by word id; 0 (the root) when no phrase starts with that word.
-    private let rootNext: UnsafeMutableBufferPointer<Int32>
-    /// Each other state's children, as ranges `childStart[s]..<childStart[s + 1]` of `childWord`/`childTarget`.
-    private let childStart: UnsafeMutableBufferPointer<Int32>
-    private let childWord: UnsafeMutableBufferPointer<Int32>
-    private let childTarget: UnsafeMutableBufferPointer<Int32>
-    private let fail: UnsafeMutableBufferPointer<Int32>
-    /// The phrases that end in each state (its own and its suffixes'), as ranges of `outputs`.
-    private let outputStart: UnsafeMutableBufferPointer<Int32>
-    private let outputs: UnsafeMutableBufferPointer<Int32>
-    private let lengths: UnsafeMutableBufferPointer<Int32>
-    /// Every transition, `dense[state * vocabularySize + word]`, when that table has at most
-    /// `denseLimit` entries; otherwise empty, and `step` follows children and failure links.
-    private let dense: UnsafeMutableBufferPointer<Int32>
+    /// The transitions and outputs, as plain pointers that this automaton owns.
+    let tables: Tables
 
     /// Builds the automaton over `phrases` (each a list of word ids below `vocabularySize`).
     init(phrases: [[Int32]], vocabularySize: Int, denseLimit: Int = 1 << 20) {
@@ -81,38 +68,25 @@ final class PhraseAutomaton: @unchecked Sendable {
                 for word in 0..<root.count { table[row + word] = children[Int(state)][Int32(word)] ?? table[fallback + word] }
             }
         }
-        self.vocabularySize = root.count
         longestPhrase = phrases.map(\.count).max() ?? 0
         isEmpty = stateCount == 1
-        rootNext = .copying(root)
-        childStart = .copying(starts)
-        childWord = .copying(words.isEmpty ? [-1] : words)
-        childTarget = .copying(targets.isEmpty ? [0] : targets)
-        fail = .copying(failLinks)
-        outputStart = .copying(outStarts)
-        outputs = .copying(outs.isEmpty ? [0] : outs)
-        lengths = .copying(phrases.isEmpty ? [0] : phrases.map { Int32($0.count) })
-        dense = .copying(table)
+        tables = Tables(
+            vocabularySize: root.count, rootNext: .copying(root), childStart: .copying(starts), childWord: .copying(words.isEmpty ? [-1] : words),
+            childTarget: .copying(targets.isEmpty ? [0] : targets), fail: .copying(failLinks), outputStart: .copying(outStarts),
+            outputs: .copying(outs.isEmpty ? [0] : outs), lengths: .copying(phrases.isEmpty ? [0] : phrases.map { Int32($0.count) }),
+            dense: .copying(table)
+        )
     }
 
     deinit {
-        rootNext.deallocate()
-        childStart.deallocate()
-        childWord.deallocate()
-        childTarget.deallocate()
-        fail.deallocate()
-        outputStart.deallocate()
-        outputs.deallocate()
-        lengths.deallocate()
-        dense.deallocate()
-    }
-
-    /// The tables that `step` and the outputs read, to keep in a value that counts no
-    /// references when copied; valid while this automaton lives.
-    var tables: Tables {
-        Tables(
-            vocabularySize: vocabularySize, rootNext: rootNext, childStart: childStart, childWord: childWord, childTarget: childTarget,
-            fail: fail, outputStart: outputStart, outputs: outputs, lengths: lengths, dense: dense
-        )
+        tables.rootNext.deallocate()
+        tables.childStart.deallocate()
+        tables.childWord.deallocate()
+        tables.childTarget.deallocate()
+        tables.fail.deallocate()
+        tables.outputStart.deallocate()
+        tables.outputs.deallocate()
+        tables.lengths.deallocate()
+        tables.dense.deallocate()
     }
 }

@@ -80,7 +80,7 @@ final class PhraseTable: @unchecked Sendable {
             scratch.deallocate()
             ring.deallocate()
         }
-        // The matchers read the automaton's tables, which `self` keeps alive meanwhile.
+        // Read once per transcript, not per turn: both are shared by every thread deciding.
         let tables = automaton.tables, asciiWords = asciiWords
         for (turnIndex, turn) in transcript.turns.enumerated() where turn.speaker != .other {
             var matcher = TurnMatcher(
