@@ -34,7 +34,7 @@ final class AsciiWords: @unchecked Sendable {
         for id in 0..<vocabulary.count {
             let word = Array(vocabulary.word(Int32(id)).utf8)
             guard !word.isEmpty, word.count <= 8, word.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x7A).contains($0) }) else { continue }
-            let key = Self.key(UnsafeBufferPointer(start: word, count: word.count))
+            let key = word.withUnsafeBufferPointer { Self.key($0) }
             var slot = Int(Self.hash(key, shift))
             while keyTable[slot] != 0 { slot = (slot + 1) & (keyTable.count - 1) }
             keyTable[slot] = key
