@@ -100,6 +100,12 @@ def verdict(m):
         "pg_e2e_p50_ms": pg_e2e["e2e_p50_ms"],
         "pg_e2e_p99_ms": pg_e2e["e2e_p99_ms"],
         "pg_e2e_delivered": pg_e2e["e2e_delivered"],
+        # Not budgets: an independent fdatasync probe beside each end-to-end run (every 20 ms),
+        # its worst latency and how many took over 50 ms. A disk stall shows in both.
+        "e2e_fsync_max_ms": m["e2e_disk"]["fsync_max_ms"],
+        "e2e_fsync_over_50_ms": m["e2e_disk"]["fsync_over_50_ms"],
+        "pg_e2e_fsync_max_ms": m["pg_e2e_disk"]["fsync_max_ms"],
+        "pg_e2e_fsync_over_50_ms": m["pg_e2e_disk"]["fsync_over_50_ms"],
         # Memory; the reference is the floor's idle RSS (RSS figures are read to 0.1 MB).
         "rss_mb_idle": m["idle_rss"],
         "floor_rss_mb_idle": m["floor_rss"],
@@ -155,6 +161,7 @@ def self_check():
         "floor": runs(40000, 20000, 10000), "intake": runs(8000, 4000, 2000), "pg_intake": wrk(2000),
         "mock": runs(20000, 10000, 5000), "delivery_seconds": drains(6002, 3001, 1501),
         "e2e": e2e(), "pg_e2e": e2e(), "million": {"pending": 999000},
+        "e2e_disk": {"fsync_max_ms": 153.0, "fsync_over_50_ms": 1}, "pg_e2e_disk": {"fsync_max_ms": 4.0, "fsync_over_50_ms": 0},
         "floor_rss": 30.0, "floor_libraries": 10.0, "idle_rss": 38.0, "load_rss": [50.0, 49.0, 48.0],
         "million_rss": 52.8, "replay_seconds": 1.0, "ripgrep_seconds": 1.0,
     }
