@@ -54,7 +54,7 @@ def verdict(m):
     right after its reference; a ratio is judged on its median pair, a p99 on its worst run,
     and `load_rss` lists each intake run's peak."""
     floors, intakes, mocks = m["floor"], m["intake"], m["mock"]
-    pick = median_pair([run["rps"] for run in intakes], [run["rps"] for run in floors])
+    pick = judged_intake(floors, intakes)
     intake, floor, pg_intake = intakes[pick], floors[pick], m["pg_intake"]
     deliveries = [50000 / seconds for seconds in m["delivery_seconds"]]
     pick = median_pair(deliveries, [run["rps"] for run in mocks])
@@ -140,10 +140,14 @@ def verdict(m):
     return r
 
 
+def judged_intake(floors, intakes):
+    """The index of the intake run judged (and the floor run before it): the median pair."""
+    return median_pair([run["rps"] for run in intakes], [run["rps"] for run in floors])
+
+
 def e2e_rate(floors, intakes):
-    """The end-to-end rate, events/s: 20% of the intake of the median pair."""
-    intake = intakes[median_pair([run["rps"] for run in intakes], [run["rps"] for run in floors])]
-    return max(1, round(0.2 * intake["rps"]))
+    """The end-to-end rate, events/s: 20% of the judged intake."""
+    return max(1, round(0.2 * intakes[judged_intake(floors, intakes)]["rps"]))
 
 
 def self_check():
