@@ -51,5 +51,12 @@ extension PhraseAutomaton {
         /// The number of words in phrase `phrase`.
         @inline(__always)
         func length(of phrase: Int32) -> Int32 { lengths[Int(phrase)] }
+
+        /// Frees every table; only the automaton that allocated them calls it, from its deinit.
+        func deallocate() {
+            for table in [rootNext, childStart, childWord, childTarget, fail, outputStart, outputs, lengths, dense] {
+                table.deallocate()
+            }
+        }
     }
 }

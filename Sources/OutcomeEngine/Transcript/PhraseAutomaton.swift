@@ -79,14 +79,6 @@ final class PhraseAutomaton: @unchecked Sendable {
     }
 
     deinit {
-        tables.rootNext.deallocate()
-        tables.childStart.deallocate()
-        tables.childWord.deallocate()
-        tables.childTarget.deallocate()
-        tables.fail.deallocate()
-        tables.outputStart.deallocate()
-        tables.outputs.deallocate()
-        tables.lengths.deallocate()
-        tables.dense.deallocate()
+        tables.deallocate()
     }
 }
